@@ -1,0 +1,20 @@
+/// One finding about a claim or a document (SPEC `ISSUE`).
+public struct Issue: Codable, Sendable, Hashable {
+    public enum Severity: String, Codable, Sendable { case error, warning }
+
+    public var code: ReasonCode
+    public var severity: Severity
+    /// The claim slot (`ktp`, `kk`, `employer_letter`) or nil for the claim itself.
+    public var document: String?
+    public var field: String?
+    public var message: String
+
+    public init(_ code: ReasonCode, severity: Severity? = nil, document: String? = nil,
+                field: String? = nil, message: String? = nil) {
+        self.code = code
+        self.severity = severity ?? code.defaultSeverity
+        self.document = document
+        self.field = field
+        self.message = message ?? code.message
+    }
+}
