@@ -1,0 +1,57 @@
+import OCR
+
+/// Decides which kind of document a scan is from its words and shape.
+public struct DocumentClassifier: Sendable {
+    /// Words and phrases typical of each kind, with weights. Matched fuzzily, once each.
+    static let cues: [DocumentKind: [(String, Double)]] = [
+        .ktp: [("PROVINSI", 1), ("NIK", 1.5), ("TEMPAT/TGL", 1.5), ("LAHIR", 0.5), ("KELAMIN", 1),
+               ("DARAH", 1), ("ALAMAT", 0.5), ("RT/RW", 0.5), ("KEL/DESA", 1.5), ("KECAMATAN", 0.5),
+               ("AGAMA", 0.5), ("PERKAWINAN", 0.5), ("PEKERJAAN", 0.5), ("KEWARGANEGARAAN", 1),
+               ("BERLAKU", 1.5), ("HINGGA", 1)],
+        .kk: [("KARTU", 1.5), ("KELUARGA", 2), ("KEPALA", 1), ("HUBUNGAN", 1), ("PENDIDIKAN", 1.5),
+              ("PASPOR", 1.5), ("KITAP", 1.5), ("AYAH", 1), ("IBU", 0.5), ("DIKELUARKAN", 1),
+              ("DESA/KELURAHAN", 1), ("LENGKAP", 1), ("KODE", 0.5)],
+        .employerLetter: [("SURAT", 1.5), ("KETERANGAN", 1.5), ("NOMOR", 1), ("BEKERJA", 1.5),
+                          ("MENERANGKAN", 1.5), ("JABATAN", 1.5), ("PERUSAHAAN", 1), ("PAKLARING", 2),
+                          ("BERTANDA", 1), ("TANGAN", 0.5), ("KARYAWAN", 1), ("HUBUNGAN", 0.5),
+                          ("DEMIKIAN", 1), ("SEJAK", 0.5), ("PEMUTUSAN", 1), ("HRD", 1)],
+    ]
+
+    /// Score below which a scan is `unknown`.
+    public var minimumScore = 3.5
+
+    public init() {}
+
+    public func classify(words: [OCRWord], width: Int, height: Int) -> (kind: DocumentKind, confidence: Double) {
+        let tokens = Set(words.filter { $0.confidence > 0.3 }.map { TextMatch.key($0.text) }.filter { $0.count >= 2 })
+        var scores: [DocumentKind: Double] = [:]
+        for (kind, cues) in Self.cues {
+            var s = 0.0
+            for (cue, weight) in cues {
+                let parts = cue.split(separator: "/").map { TextMatch.key($0) }
+                let whole = TextMatch.key(cue)
+                let hit = tokens.contains { t in
+                    t == whole || (whole.count >= 4 && TextMatch.fuzzyEquals(t, whole))
+                        || (parts.count > 1 && parts.allSatisfy { p in tokens.contains(p) } && t == parts[0])
+                }
+                if hit { s += weight }
+            }
+            scores[kind] = s
+        }
+        // Shape: an ID card is about 1.58:1; a KK is landscape A4; a letter is portrait.
+        let aspect = Double(max(width, height)) / Double(max(1, min(width, height)))
+        if width > height, abs(aspect - 1.58) < 0.25 { scores[.ktp, default: 0] += 0.5 }
+        if width > height, abs(aspect - 1.414) < 0.1 { scores[.kk, default: 0] += 0.5 }
+        if height > width { scores[.employerLetter, default: 0] += 0.5 }
+
+        let ranked = scores.sorted { $0.value > $1.value }
+        guard let best = ranked.first, best.value >= minimumScore else {
+            let top = ranked.first?.value ?? 0
+            return (.unknown, min(0.99, 0.6 + 0.4 * (1 - top / minimumScore)))
+        }
+        let second = ranked.dropFirst().first?.value ?? 0
+        let margin = (best.value - second) / best.value
+        let strength = min(1, best.value / 8)
+        return (best.key, min(0.99, 0.5 + 0.25 * margin + 0.25 * strength))
+    }
+}

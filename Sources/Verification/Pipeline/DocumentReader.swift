@@ -1,0 +1,223 @@
+import Foundation
+import OCR
+
+/// What an extractor found on a page, in the prepared page's pixel coordinates.
+public struct Extraction: Sendable {
+    public var fields: [String: FieldValue] = [:]
+    public var members: [[String: FieldValue]]? = nil
+    public var issues: [Issue] = []
+    public init() {}
+}
+
+/// Everything an extractor may look at: the prepared pages, the first full-page OCR pass, and
+/// the engine for extra passes on regions (a NIK crop, a table cell).
+public struct PageContext {
+    public let page: PreparedPage
+    public let ocr: OCRResult
+    public let engine: TesseractEngine
+    public let models: ExtractionModels
+    /// Further pages (letters run over two pages; a KK photographed front and back).
+    public let morePages: [(PreparedPage, OCRResult)]
+
+    public func recognize(_ rect: PixelRect? = nil, on image: Pix? = nil, segmentation: PageSegmentation,
+                          whitelist: String? = nil) -> OCRResult {
+        engine.recognize(RecognitionRequest(image: image ?? page.image, rect: rect, segmentation: segmentation,
+                                            whitelist: whitelist, deadlineMs: models.limits.pageDeadlineMs))
+    }
+}
+
+/// Reads one kind of document.
+public protocol FieldExtractor: Sendable {
+    func extract(_ context: PageContext) -> Extraction
+}
+
+/// The reading of one scan, as a list of steps:
+/// load → normalize → recognize → classify → extract → validate.
+public struct DocumentReader: Sendable {
+    public let pool: EnginePool
+    public let models: ExtractionModels
+    public var classifier = DocumentClassifier()
+
+    public init(pool: EnginePool, models: ExtractionModels) {
+        self.pool = pool
+        self.models = models
+    }
+
+    /// Reads a scan. `expected` forces the kind (`verify --kind`); nil classifies.
+    /// Never throws: a scan that cannot be read is a result with an issue.
+    public func read(_ source: ScanSource, slot: String? = nil, expected: DocumentKind? = nil) async -> DocumentResult {
+        let models = self.models
+        let classifier = self.classifier
+        do {
+            return try await pool.withEngine { engine in
+                DocumentAnalysis(source: source, slot: slot, expected: expected, models: models,
+                                 classifier: classifier, engine: engine).run()
+            }
+        } catch {
+            var result = DocumentResult(file: source.displayName)
+            result.issues = [Issue(.documentUnreadable, document: slot,
+                                   message: "\(ReasonCode.documentUnreadable.message) (\(error))")]
+            return result
+        }
+    }
+}
+
+/// One scan's trip through the steps, on an engine's thread.
+struct DocumentAnalysis {
+    let source: ScanSource
+    let slot: String?
+    let expected: DocumentKind?
+    let models: ExtractionModels
+    let classifier: DocumentClassifier
+    let engine: TesseractEngine
+
+    /// Most pages recognised per document (a letter's second page; the rest is not read).
+    static let maxRecognisedPages = 3
+
+    func run() -> DocumentResult {
+        var result = DocumentResult(file: source.displayName)
+        var clock = StepClock()
+
+        // load
+        let scan: LoadedScan
+        do {
+            let loader = ScanLoader(limits: models.limits)
+            switch source {
+            case .file(let url): scan = try loader.load(file: url)
+            case .data(let data, _): scan = try loader.load(data: data)
+            }
+        } catch let error as ScanError {
+            result.issues = [Self.issue(for: error, slot: slot)]
+            result.timingMs = clock.finish()
+            return result
+        } catch {
+            result.issues = [Issue(.documentUnsupported, document: slot)]
+            return result
+        }
+        clock.lap("load")
+
+        // normalize
+        let preprocessor = Preprocessor()
+        let pages = scan.pages.prefix(Self.maxRecognisedPages).compactMap { preprocessor.prepare($0) }
+        guard let first = pages.first else {
+            result.issues = [Issue(.documentUnreadable, document: slot)]
+            return result
+        }
+        clock.lap("normalize")
+
+        // recognize
+        let ocr = engine.recognize(RecognitionRequest(image: first.image, segmentation: .auto,
+                                                      deadlineMs: models.limits.pageDeadlineMs))
+        var more: [(PreparedPage, OCRResult)] = []
+        for p in pages.dropFirst() {
+            more.append((p, engine.recognize(RecognitionRequest(image: p.image, segmentation: .auto,
+                                                                deadlineMs: models.limits.pageDeadlineMs))))
+        }
+        clock.lap("ocr")
+
+        // classify
+        let (kind, confidence) = classifier.classify(words: ocr.words, width: first.original.width,
+                                                     height: first.original.height)
+        result.kind = expected ?? kind
+        result.kindConfidence = expected == nil ? confidence : (kind == expected ? confidence : 0)
+        result.quality = Self.quality(scan: scan, page: first, ocr: ocr)
+        result.text = ([ocr] + more.map(\.1)).map(\.text).joined(separator: "\n\u{0C}\n")
+        clock.lap("classify")
+
+        if !result.quality.readable {
+            result.kind = expected ?? .unknown
+            result.issues.append(Issue(.documentUnreadable, document: slot))
+            result.timingMs = clock.finish()
+            return result
+        }
+        if ocr.timedOut {
+            result.issues.append(Issue(.documentLowConfidence, document: slot,
+                                       message: "Pembacaan dokumen dihentikan karena melebihi batas waktu; petugas akan memeriksanya."))
+        }
+
+        // extract
+        let context = PageContext(page: first, ocr: ocr, engine: engine, models: models, morePages: more)
+        var extraction = Extraction()
+        switch result.kind {
+        case .ktp: extraction = KTPExtractor().extract(context)
+        case .kk: extraction = KKExtractor().extract(context)
+        case .employerLetter: extraction = LetterExtractor().extract(context)
+        case .unknown: break
+        }
+        result.fields = extraction.fields.mapValues { Self.toOriginal($0, page: first) }
+        result.members = extraction.members?.map { $0.mapValues { Self.toOriginal($0, page: first) } }
+        result.issues += extraction.issues
+        clock.lap("extract")
+
+        // validate
+        result.issues += models.documentChecks(result, slot)
+        clock.lap("validate")
+        result.timingMs = clock.finish()
+        return result
+    }
+
+    static func toOriginal(_ f: FieldValue, page: PreparedPage) -> FieldValue {
+        var f = f
+        if let b = f.box {
+            let r = page.toOriginal(PixelRect(x: b.x, y: b.y, w: b.w, h: b.h))
+            f.box = Box(x: r.x, y: r.y, w: r.w, h: r.h)
+        }
+        return f
+    }
+
+    static func quality(scan: LoadedScan, page: PreparedPage, ocr: OCRResult) -> Quality {
+        let m = page.measurements
+        let confident = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }
+        let mean = ocr.words.isEmpty ? 0 : ocr.meanConfidence
+        // Readable: enough words read with confidence. A blank page is readable (and unknown);
+        // a page with marks but no confident words is blurred, dark or cut off.
+        let blank = m.contrast < 12 && ocr.words.count < 3
+        let readable = blank || (confident.count >= 8 && mean >= 0.45)
+        return Quality(width: page.original.width, height: page.original.height, pages: scan.pages.count,
+                       sharpness: (m.sharpness * 10).rounded() / 10, brightness: m.brightness.rounded(),
+                       contrast: m.contrast.rounded(), skewDegrees: (page.skewDegrees * 100).rounded() / 100,
+                       ocrConfidence: (mean * 1000).rounded() / 1000, words: ocr.words.count, readable: readable)
+    }
+
+    static func issue(for error: ScanError, slot: String?) -> Issue {
+        switch error {
+        case .tooLarge:
+            Issue(.documentTooLarge, document: slot, message: "\(ReasonCode.documentTooLarge.message) (\(error))")
+        case .tooManyPixels, .tooManyPages:
+            Issue(.documentUnsupported, document: slot,
+                  message: "Berkas terlalu besar untuk diperiksa: unggah foto biasa atau PDF dengan paling banyak beberapa halaman (\(error)).")
+        case .tooSmall:
+            Issue(.documentUnreadable, document: slot,
+                  message: "Foto dokumen terlalu kecil untuk dibaca: unggah foto yang lebih besar dan tajam (\(error)).")
+        case .empty:
+            Issue(.documentUnsupported, document: slot, message: "Berkas kosong: unggah ulang foto dokumen (\(error)).")
+        case .encryptedPDF:
+            Issue(.documentUnsupported, document: slot,
+                  message: "PDF dikunci kata sandi: unggah PDF tanpa kata sandi atau foto dokumen.")
+        case .unsupportedFormat, .unreadableFile:
+            Issue(.documentUnsupported, document: slot, message: "\(ReasonCode.documentUnsupported.message) (\(error))")
+        case .corrupt, .pdfFailed, .timedOut:
+            Issue(.documentUnreadable, document: slot,
+                  message: "Berkas rusak atau terpotong dan tidak dapat dibaca: unggah ulang foto dokumen (\(error)).")
+        }
+    }
+}
+
+/// Milliseconds per step.
+struct StepClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var laps: [String: Double] = [:]
+
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps[name] = ((Double(now - last) / 1e6) * 10).rounded() / 10
+        last = now
+    }
+
+    func finish() -> [String: Double] {
+        var out = laps
+        out["total"] = ((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) * 10).rounded() / 10
+        return out
+    }
+}

@@ -1,0 +1,411 @@
+import Foundation
+import OCR
+
+/// Reads a KTP-el: anchors on the printed labels (fuzzily, and by their order when one is
+/// misread), takes each value by geometry from the same row right of the colon, keeps the
+/// photo column (place and date of issue) apart, reads the NIK in its own pass, and snaps
+/// region names and closed vocabularies to their allowed values.
+struct KTPExtractor: FieldExtractor {
+    /// The rows of a KTP in printed order, with the label as printed (letters only).
+    static let labels: [(field: String, keys: [String])] = [
+        ("nik", ["NIK"]),
+        ("nama", ["NAMA"]),
+        ("tempat_tgl_lahir", ["TEMPATTGLLAHIR", "TEMPATTANGGALLAHIR", "TEMPATLAHIR"]),
+        ("jenis_kelamin", ["JENISKELAMIN"]),
+        ("alamat", ["ALAMAT"]),
+        ("rt_rw", ["RTRW"]),
+        ("kel_desa", ["KELDESA", "KELURAHANDESA"]),
+        ("kecamatan", ["KECAMATAN"]),
+        ("agama", ["AGAMA"]),
+        ("status_perkawinan", ["STATUSPERKAWINAN"]),
+        ("pekerjaan", ["PEKERJAAN"]),
+        ("kewarganegaraan", ["KEWARGANEGARAAN"]),
+        ("berlaku_hingga", ["BERLAKUHINGGA"]),
+    ]
+
+    func extract(_ ctx: PageContext) -> Extraction {
+        var out = Extraction()
+        let rows = Layout.rows(ctx.ocr.words)
+        guard !rows.isEmpty else { return out }
+        let assigned = assignLabels(rows)
+        guard !assigned.isEmpty else { return out }
+
+        let medianHeight = rows.map(\.height).sorted()[rows.count / 2]
+        let bigGap = max(3 * medianHeight, ctx.page.image.width / 12)
+        let labelLeft = assigned.values.map { rows[$0.row].tokens[0].box.x }.sorted()[assigned.count / 2]
+
+        // Values: the tokens right of the label, up to a wide gap (the photo column).
+        var valueTokens: [String: [Token]] = [:]
+        var farSegments: [(row: Int, tokens: [Token])] = []
+        for (field, a) in assigned {
+            let row = rows[a.row]
+            let rest = Array(row.tokens[a.valueStart...]).filter { !$0.isColon }
+            let segs = Layout.segments(rest, gap: bigGap)
+            valueTokens[field] = segs.first ?? []
+            if field != "jenis_kelamin" {
+                for s in segs.dropFirst() { farSegments.append((a.row, s)) }
+            }
+        }
+        // Rows that no label claimed: address continuations and the photo column text.
+        let claimed = Set(assigned.values.map(\.row))
+        let nikRow = assigned["nik"]?.row ?? assigned["nama"].map { max(0, $0.row - 1) } ?? 0
+        let valueLeft = assigned.values.compactMap { a -> Int? in
+            let row = rows[a.row]
+            return a.valueStart < row.tokens.count ? row.tokens[a.valueStart...].first(where: { !$0.isColon })?.box.x : nil
+        }.sorted().dropFirst(assigned.count / 4).first ?? (labelLeft + ctx.page.image.width / 4)
+        if let alamat = assigned["alamat"] {
+            let stop = assigned["rt_rw"]?.row ?? assigned["kel_desa"]?.row ?? alamat.row + 2
+            for r in (alamat.row + 1)..<max(alamat.row + 1, stop) where !claimed.contains(r) {
+                let segs = Layout.segments(rows[r].tokens.filter { !$0.isColon }, gap: bigGap)
+                if let first = segs.first, abs(first[0].box.x - valueLeft) < 3 * medianHeight {
+                    valueTokens["alamat", default: []] += first
+                    for s in segs.dropFirst() { farSegments.append((r, s)) }
+                } else {
+                    for s in segs { farSegments.append((r, s)) }
+                }
+            }
+        }
+        for r in rows.indices where !claimed.contains(r) && r > nikRow {
+            if let alamat = assigned["alamat"], r > alamat.row, r < (assigned["rt_rw"]?.row ?? alamat.row + 2) { continue }
+            for s in Layout.segments(rows[r].tokens.filter { !$0.isColon }, gap: bigGap)
+            where s[0].box.x > valueLeft + 4 * medianHeight {
+                farSegments.append((r, s))
+            }
+        }
+
+        // Header: PROVINSI and the regency or city above the NIK.
+        header(rows: Array(rows.prefix(nikRow)), ctx: ctx, into: &out)
+
+        // Plain fields.
+        for field in ["nama", "alamat", "pekerjaan"] {
+            if let t = valueTokens[field], !t.isEmpty {
+                out.fields[field] = Layout.field(Layout.normalize(t), t)
+            }
+        }
+        if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }
+        if let t = assigned["jenis_kelamin"].map({ Array(rows[$0.row].tokens[$0.valueStart...]) }) {
+            sexAndBlood(t, into: &out)
+        }
+        if out.fields["golongan_darah"] == nil, let t = bloodElsewhere(rows) { out.fields["golongan_darah"] = t }
+        if let t = valueTokens["rt_rw"], !t.isEmpty { out.fields["rt_rw"] = rtRw(t) }
+        snapVocabulary("agama", valueTokens, Vocabulary.religion, into: &out)
+        snapVocabulary("status_perkawinan", valueTokens, Vocabulary.marital, into: &out)
+        snapVocabulary("kewarganegaraan", valueTokens, Vocabulary.citizenship, into: &out)
+        if let t = valueTokens["berlaku_hingga"], !t.isEmpty {
+            let text = Layout.normalize(t)
+            if let s = Vocabulary.snap(text, to: ["SEUMUR HIDUP"], minimum: 0.7) {
+                out.fields["berlaku_hingga"] = Layout.field(s.0, t, confidence: Layout.confidence(t) * s.1)
+            } else if let d = IndonesianDate.firstDate(in: text) {
+                out.fields["berlaku_hingga"] = Layout.field(d.iso, t)
+            } else {
+                out.fields["berlaku_hingga"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.5)
+            }
+        }
+        issuePlaceAndDate(farSegments, rows: rows, into: &out)
+
+        // The NIK, in its own pass; it tells the district that village and district names snap to.
+        if let a = assigned["nik"] {
+            out.fields["nik"] = readNIK(row: rows[a.row], valueStart: a.valueStart, ctx: ctx, fields: out.fields)
+        }
+        snapRegions(valueTokens, ctx: ctx, into: &out)
+        return out
+    }
+
+    // MARK: - Labels
+
+    struct Assignment { var row: Int; var valueStart: Int; var score: Double }
+
+    /// Finds each label's row: fuzzy match of the row's leading words, then printed order.
+    func assignLabels(_ rows: [TextRow]) -> [String: Assignment] {
+        var best: [String: Assignment] = [:]
+        for (r, row) in rows.enumerated() {
+            guard let (field, a) = bestLabel(row, index: r) else { continue }
+            if best[field] == nil || best[field]!.score < a.score { best[field] = a }
+        }
+        // Labels must run down the card in printed order; drop the weaker of any pair that does not.
+        let order = Self.labels.map(\.field)
+        var changed = true
+        while changed {
+            changed = false
+            let present = order.filter { best[$0] != nil }
+            for (i, f) in present.enumerated() {
+                for g in present[(i + 1)...] where best[f]!.row >= best[g]!.row {
+                    let weaker = best[f]!.score < best[g]!.score ? f : g
+                    best[weaker] = nil
+                    changed = true
+                    break
+                }
+                if changed { break }
+            }
+        }
+        // A label misread beyond recognition sits between its neighbours: one unclaimed row there.
+        let claimed = Set(best.values.map(\.row))
+        for (i, f) in order.enumerated() where best[f] == nil {
+            let prev = order[..<i].last { best[$0] != nil }.flatMap { best[$0]?.row }
+            let next = order[(i + 1)...].first { best[$0] != nil }.flatMap { best[$0]?.row }
+            guard let p = prev, let n = next else { continue }
+            let candidates = ((p + 1)..<max(p + 1, n)).filter { !claimed.contains($0) && rows[$0].tokens.count >= 2 }
+            // Only when exactly one row fits and no other missing label competes for it.
+            let missingBetween = order[(order.firstIndex(of: order[..<i].last { best[$0] != nil }!)! + 1)...]
+                .prefix { best[$0] == nil }.count
+            if candidates.count == 1 && missingBetween == 1 {
+                let row = rows[candidates[0]]
+                let colon = row.tokens.firstIndex(where: \.isColon)
+                best[f] = Assignment(row: candidates[0], valueStart: colon.map { $0 + 1 } ?? min(1, row.tokens.count - 1), score: 0.3)
+            }
+        }
+        return best
+    }
+
+    private func bestLabel(_ row: TextRow, index: Int) -> (String, Assignment)? {
+        let tokens = row.tokens
+        guard !tokens.isEmpty else { return nil }
+        // With a colon among the first words, the label is what precedes it.
+        if let colon = tokens.prefix(5).firstIndex(where: \.isColon), colon > 0 {
+            let key = TextMatch.key(tokens[..<colon].map(\.text).joined())
+            if let (field, score) = matchLabel(key), score >= 0.6 {
+                return (field, Assignment(row: index, valueStart: colon + 1, score: score))
+            }
+        }
+        var found: (String, Assignment)? = nil
+        for k in 1...min(4, tokens.count) {
+            let key = TextMatch.key(tokens[..<k].map(\.text).joined())
+            if let (field, score) = matchLabel(key), score >= 0.7, score > (found?.1.score ?? 0) {
+                found = (field, Assignment(row: index, valueStart: k, score: score))
+            }
+        }
+        return found
+    }
+
+    private func matchLabel(_ key: String) -> (String, Double)? {
+        guard !key.isEmpty else { return nil }
+        var best: (String, Double)? = nil
+        for (field, keys) in Self.labels {
+            for k in keys {
+                var s = TextMatch.similarity(key, k)
+                // Short labels need an exact read: NIK and NAMA are too easy to hit by chance.
+                if k.count <= 4 && key != k { s = min(s, key.count == k.count ? 0.65 : 0.5) }
+                if best == nil || s > best!.1 { best = (field, s) }
+            }
+        }
+        return best
+    }
+
+    // MARK: - Fields
+
+    private func header(rows: [TextRow], ctx: PageContext, into out: inout Extraction) {
+        let lines = rows.filter { !$0.tokens.isEmpty }
+        guard !lines.isEmpty else { return }
+        var provinceRow: Int? = lines.firstIndex { TextMatch.fuzzyEquals($0.tokens[0].text, "PROVINSI") }
+        if provinceRow == nil, lines.count >= 2 { provinceRow = lines.count - 2 }
+        let w = ctx.models.wilayah
+        var provinceCode: String? = nil
+        if let p = provinceRow {
+            var t = lines[p].tokens
+            if let first = t.first, TextMatch.fuzzyEquals(first.text, "PROVINSI") { t.removeFirst() }
+            let text = Layout.normalize(t)
+            if !text.isEmpty {
+                if let snap = w.snap(text, level: .province, minimumScore: 0.75) {
+                    provinceCode = snap.region.code
+                    out.fields["provinsi"] = Layout.field(snap.region.name, t, confidence: Layout.confidence(t) * snap.score)
+                } else {
+                    out.fields["provinsi"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.5)
+                }
+            }
+            if p + 1 < lines.count {
+                let r = lines[p + 1].tokens
+                var text = Layout.normalize(r)
+                var typeWord = "KABUPATEN"
+                if let first = r.first {
+                    let k = TextMatch.key(first.text)
+                    if TextMatch.fuzzyEquals(k, "KOTA") || k == "KOTA" { typeWord = "KOTA" }
+                    if TextMatch.fuzzyEquals(k, "KABUPATEN") || k == "KAB" || k == "KOTA" {
+                        text = Layout.normalize(Array(r.dropFirst()))
+                    }
+                }
+                if !text.isEmpty {
+                    let snap = w.snap("\(typeWord) \(text)", level: .regency, within: provinceCode, minimumScore: 0.75)
+                    if let snap, snap.region.isCity == (typeWord == "KOTA") {
+                        out.fields["kabupaten_kota"] = Layout.field("\(typeWord) \(snap.region.bareName)", r,
+                                                                    confidence: Layout.confidence(r) * snap.score)
+                    } else {
+                        out.fields["kabupaten_kota"] = Layout.field("\(typeWord) \(text)", r, confidence: Layout.confidence(r) * 0.6)
+                    }
+                }
+            }
+        }
+    }
+
+    private func birth(_ t: [Token], into out: inout Extraction) {
+        let text = Layout.normalize(t)
+        let matches = IndonesianDate.find(in: text)
+        if let m = matches.last {
+            let place = Layout.normalize(String(text[text.startIndex..<m.range.lowerBound]))
+            let dateTokens = t.filter { $0.text.contains(where: \.isNumber) }
+            let placeTokens = t.filter { !$0.text.contains(where: \.isNumber) }
+            if !place.isEmpty { out.fields["tempat_lahir"] = Layout.field(place, placeTokens) }
+            out.fields["tanggal_lahir"] = Layout.field(m.date.iso, dateTokens.isEmpty ? t : dateTokens)
+        } else {
+            let parts = text.split(separator: ",", maxSplits: 1)
+            if let p = parts.first { out.fields["tempat_lahir"] = Layout.field(Layout.normalize(String(p)), t, confidence: Layout.confidence(t) * 0.6) }
+        }
+    }
+
+    private func sexAndBlood(_ tokens: [Token], into out: inout Extraction) {
+        let t = tokens.filter { !$0.isColon }
+        let golIndex = t.firstIndex { TextMatch.key($0.text).hasPrefix("GOL") || TextMatch.fuzzyEquals($0.text, "DARAH") }
+        let sexTokens = Array(t[..<(golIndex ?? t.count)])
+        if let s = Vocabulary.snap(Layout.normalize(sexTokens), to: Vocabulary.sex, minimum: 0.6) {
+            out.fields["jenis_kelamin"] = Layout.field(s.0, sexTokens, confidence: Layout.confidence(sexTokens) * s.1)
+        }
+        if let g = golIndex {
+            var rest = Array(t[(g + 1)...])
+            if let first = rest.first, TextMatch.fuzzyEquals(first.text, "DARAH") || TextMatch.key(first.text) == "DARAH" {
+                rest.removeFirst()
+            }
+            if let v = blood(rest.prefix(1).map { $0 }) { out.fields["golongan_darah"] = v }
+        }
+    }
+
+    private func bloodElsewhere(_ rows: [TextRow]) -> FieldValue? {
+        for row in rows {
+            if let i = row.tokens.firstIndex(where: { TextMatch.fuzzyEquals($0.text, "DARAH") }) {
+                let rest = row.tokens[(i + 1)...].filter { !$0.isColon }
+                return blood(Array(rest.prefix(1)))
+            }
+        }
+        return nil
+    }
+
+    private func blood(_ t: [Token]) -> FieldValue? {
+        guard let tok = t.first else { return nil }
+        var v = tok.text.uppercased().filter { !$0.isWhitespace && $0 != ":" }
+        v = v.replacingOccurrences(of: "0", with: "O")
+        if v == "8" { v = "B" }
+        if v == "48" || v == "A8" { v = "AB" }
+        if v.isEmpty || v.allSatisfy({ $0 == "-" || $0 == "_" || $0 == "—" }) { return Layout.field("-", [tok]) }
+        guard Vocabulary.blood.contains(v) else { return nil }
+        return Layout.field(v, [tok])
+    }
+
+    private func rtRw(_ t: [Token]) -> FieldValue {
+        let text = t.map(\.text).joined(separator: " ")
+        let mapped = String(text.map { c -> Character in
+            switch c { case "O", "o", "D": "0"; case "I", "l", "|": "/"; default: c }
+        })
+        let groups = mapped.split(whereSeparator: { !$0.isNumber }).map(String.init)
+        var a: String? = nil, b: String? = nil
+        if groups.count >= 2 { a = groups[0]; b = groups[1] }
+        else if let g = groups.first, g.count == 6 { a = String(g.prefix(3)); b = String(g.suffix(3)) }
+        else if let g = groups.first, g.count == 7 { a = String(g.prefix(3)); b = String(g.suffix(3)) }
+        guard let a, let b, a.count <= 3, b.count <= 3 else {
+            return Layout.field(nil, t, confidence: 0)
+        }
+        let pad = { (s: String) in String(repeating: "0", count: 3 - s.count) + s }
+        return Layout.field("\(pad(a))/\(pad(b))", t)
+    }
+
+    private func snapVocabulary(_ field: String, _ values: [String: [Token]], _ vocabulary: [String], into out: inout Extraction) {
+        guard let t = values[field], !t.isEmpty else { return }
+        let text = Layout.normalize(t)
+        if let s = Vocabulary.snap(text, to: vocabulary, minimum: 0.6) {
+            out.fields[field] = Layout.field(s.0, t, confidence: Layout.confidence(t) * s.1)
+        } else {
+            out.fields[field] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.4)
+        }
+    }
+
+    /// The place and date of issue under the photo: a date in the photo column and the line above it.
+    private func issuePlaceAndDate(_ far: [(row: Int, tokens: [Token])], rows: [TextRow], into out: inout Extraction) {
+        let sorted = far.sorted { $0.tokens[0].box.midY < $1.tokens[0].box.midY }
+        guard let d = sorted.lastIndex(where: { IndonesianDate.firstDate(in: Layout.normalize($0.tokens)) != nil }) else { return }
+        let dateSeg = sorted[d].tokens
+        if let date = IndonesianDate.firstDate(in: Layout.normalize(dateSeg)) {
+            out.fields["tanggal_terbit"] = Layout.field(date.iso, dateSeg)
+        }
+        if d > 0 {
+            let above = sorted[d - 1].tokens
+            let dateBox = Layout.box(dateSeg)!, placeBox = Layout.box(above)!
+            let horizontallyTogether = placeBox.maxX > dateBox.x - dateBox.w && placeBox.x < dateBox.maxX + dateBox.w
+            if horizontallyTogether, dateBox.y - placeBox.maxY < 3 * dateBox.h {
+                let text = Layout.normalize(above)
+                if !text.isEmpty, !text.contains(where: \.isNumber) {
+                    out.fields["tempat_terbit"] = Layout.field(text, above)
+                }
+            }
+        }
+    }
+
+    private func snapRegions(_ values: [String: [Token]], ctx: PageContext, into out: inout Extraction) {
+        let w = ctx.models.wilayah
+        // The address's district is found within the card's regency when known, else the NIK's.
+        let regency: String? = {
+            if let kab = out.fields["kabupaten_kota"]?.value, let prov = out.fields["provinsi"]?.value,
+               let p = w.snap(prov, level: .province, minimumScore: 0.9),
+               let r = w.snap(kab, level: .regency, within: p.region.code, minimumScore: 0.9) {
+                return r.region.code
+            }
+            if let nik = out.fields["nik"]?.value, nik.count == 16, (out.fields["nik"]?.confidence ?? 0) >= 0.6 {
+                return Wilayah.dotted(String(nik.prefix(4)))
+            }
+            return nil
+        }()
+        var districtCode: String? = nil
+        if let t = values["kecamatan"], !t.isEmpty {
+            let text = Layout.normalize(t)
+            if let r = regency, let s = w.snap(text, level: .district, within: r, minimumScore: 0.75) {
+                districtCode = s.region.code
+                out.fields["kecamatan"] = Layout.field(s.region.bareName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
+            } else {
+                out.fields["kecamatan"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.7)
+            }
+        }
+        if let t = values["kel_desa"], !t.isEmpty {
+            let text = Layout.normalize(t)
+            if let d = districtCode, let s = w.snap(text, level: .village, within: d, minimumScore: 0.8) {
+                out.fields["kel_desa"] = Layout.field(s.region.bareName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
+            } else {
+                out.fields["kel_desa"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.7)
+            }
+        }
+    }
+
+    // MARK: - NIK
+
+    private func readNIK(row: TextRow, valueStart: Int, ctx: PageContext, fields: [String: FieldValue]) -> FieldValue {
+        let value = Array(row.tokens[min(valueStart, row.tokens.count)...]).filter { !$0.isColon }
+        let label = row.tokens[..<min(valueStart, row.tokens.count)]
+        let h = row.box.h
+        let left = (label.last?.box.maxX ?? row.box.x) + h / 3
+        var right = (value.last?.box.maxX ?? (left + ctx.page.image.width / 2)) + h
+        if let v = value.last, v.box.maxX < left + 8 * h { right = left + 14 * h }
+        let rect = PixelRect(x: left, y: row.box.y - h / 3, w: right - left, h: h + 2 * (h / 3))
+        guard let crop = ctx.page.image.cropped(rect) else { return FieldValue(value: nil, confidence: 0) }
+
+        let reader = NIKReader(templates: ctx.models.nikGlyphs, wilayah: ctx.models.wilayah,
+                               referenceDate: ctx.models.referenceDate)
+        let glyphs = reader.segment(crop)
+        let tess = ctx.recognize(on: crop.bordered(10), segmentation: .singleLine, whitelist: "0123456789")
+        let birth = fields["tanggal_lahir"].flatMap { f in f.confidence >= 0.6 ? f.value.flatMap(CalendarDate.init(iso:)) : nil }
+        let sex = fields["jenis_kelamin"].flatMap { f in f.confidence >= 0.6 ? f.value.flatMap(NIK.Sex.init(printed:)) : nil }
+        var decision = reader.decide(glyphs: glyphs, tesseract: tess.text, tesseractConfidence: tess.meanConfidence,
+                                     printedBirthDate: birth, printedSex: sex)
+        if decision.value == nil || decision.confidence < 0.5, birth != nil || sex != nil {
+            // The printed date may itself be misread: judge the NIK on its own before giving up.
+            let alone = reader.decide(glyphs: glyphs, tesseract: tess.text, tesseractConfidence: tess.meanConfidence,
+                                      printedBirthDate: nil, printedSex: nil)
+            if alone.value != nil && alone.confidence > decision.confidence {
+                decision = (alone.value, min(alone.confidence, 0.55))
+            }
+        }
+        let box: PixelRect
+        if let first = glyphs.first, let last = glyphs.last {
+            box = PixelRect(x: rect.x + first.box.x, y: rect.y + first.box.y,
+                            w: last.box.maxX - first.box.x, h: max(first.box.h, last.box.h))
+        } else {
+            box = rect
+        }
+        return FieldValue(value: decision.value, confidence: (decision.confidence * 1000).rounded() / 1000,
+                          box: Box(x: box.x, y: box.y, w: box.w, h: box.h))
+    }
+}

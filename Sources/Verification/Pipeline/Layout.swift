@@ -1,0 +1,136 @@
+import Foundation
+import OCR
+
+/// A word-level token: OCR words split at colons, so `Nama:` and `:RINA` separate label from value.
+struct Token {
+    var text: String
+    var box: PixelRect
+    var confidence: Double
+    var isColon: Bool { text == ":" }
+}
+
+/// Words on one visual line, left to right, whatever Tesseract's block structure said.
+struct TextRow {
+    var tokens: [Token]
+    var box: PixelRect
+
+    var text: String { tokens.map(\.text).joined(separator: " ") }
+    var height: Int { box.h }
+}
+
+enum Layout {
+    /// Splits words at colons and groups them into visual rows by vertical overlap.
+    static func rows(_ words: [OCRWord]) -> [TextRow] {
+        var tokens: [Token] = []
+        for w in words {
+            tokens += split(w)
+        }
+        tokens.sort { $0.box.midY < $1.box.midY }
+        var rows: [TextRow] = []
+        for t in tokens {
+            if let i = rows.lastIndex(where: { r in
+                r.box.verticalOverlap(t.box) >= 0.5 && abs(r.box.midY - t.box.midY) <= max(r.box.h, t.box.h) * 6 / 10
+            }) {
+                rows[i].tokens.append(t)
+                rows[i].box = rows[i].box.union(t.box)
+            } else {
+                rows.append(TextRow(tokens: [t], box: t.box))
+            }
+        }
+        for i in rows.indices { rows[i].tokens.sort { $0.box.x < $1.box.x } }
+        return rows.sorted { $0.box.midY < $1.box.midY }
+    }
+
+    /// `Nama:RINA` -> `Nama`, `:`, `RINA`, each with its share of the word's box.
+    static func split(_ w: OCRWord) -> [Token] {
+        let chars = Array(w.text)
+        guard chars.contains(":"), chars.count > 1 else {
+            return [Token(text: w.text, box: w.box, confidence: w.confidence)]
+        }
+        var parts: [String] = []
+        var cur = ""
+        for c in chars {
+            if c == ":" {
+                if !cur.isEmpty { parts.append(cur) }
+                parts.append(":"); cur = ""
+            } else { cur.append(c) }
+        }
+        if !cur.isEmpty { parts.append(cur) }
+        var out: [Token] = []
+        var offset = 0
+        let total = max(1, chars.count)
+        for p in parts {
+            let x0 = w.box.x + w.box.w * offset / total
+            offset += p.count
+            let x1 = w.box.x + w.box.w * offset / total
+            out.append(Token(text: p, box: PixelRect(x: x0, y: w.box.y, w: max(1, x1 - x0), h: w.box.h),
+                             confidence: w.confidence))
+        }
+        return out
+    }
+
+    /// Splits tokens where the horizontal gap is wider than `gap` pixels.
+    static func segments(_ tokens: [Token], gap: Int) -> [[Token]] {
+        var out: [[Token]] = []
+        for t in tokens {
+            if let last = out.last?.last, t.box.x - last.box.maxX <= gap {
+                out[out.count - 1].append(t)
+            } else {
+                out.append([t])
+            }
+        }
+        return out
+    }
+
+    /// Upper case, single spaces, without leading or trailing separators.
+    static func normalize(_ tokens: [Token]) -> String {
+        normalize(tokens.map(\.text).joined(separator: " "))
+    }
+
+    static func normalize(_ s: String) -> String {
+        let upper = s.uppercased().replacingOccurrences(of: "\u{2014}", with: "-")
+        let collapsed = upper.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|` ")
+        return collapsed.trimmingCharacters(in: edge)
+    }
+
+    static func box(_ tokens: [Token]) -> PixelRect? {
+        guard var b = tokens.first?.box else { return nil }
+        for t in tokens.dropFirst() { b = b.union(t.box) }
+        return b
+    }
+
+    static func confidence(_ tokens: [Token]) -> Double {
+        guard !tokens.isEmpty else { return 0 }
+        return tokens.map(\.confidence).reduce(0, +) / Double(tokens.count)
+    }
+
+    static func field(_ value: String?, _ tokens: [Token], confidence: Double? = nil) -> FieldValue {
+        let b = box(tokens)
+        return FieldValue(value: value, confidence: ((confidence ?? Layout.confidence(tokens)) * 1000).rounded() / 1000,
+                          box: b.map { Box(x: $0.x, y: $0.y, w: $0.w, h: $0.h) })
+    }
+}
+
+/// Closed vocabularies printed on KTP and KK, with the spellings seen in print.
+enum Vocabulary {
+    static let sex = ["LAKI-LAKI", "PEREMPUAN"]
+    static let blood = ["A", "B", "AB", "O", "-", "A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"]
+    static let religion = ["ISLAM", "KRISTEN", "KATHOLIK", "KATOLIK", "HINDU", "BUDDHA", "BUDHA", "KHONGHUCU",
+                           "KONGHUCU", "KEPERCAYAAN TERHADAP TUHAN YME"]
+    static let marital = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI", "KAWIN TERCATAT", "KAWIN BELUM TERCATAT"]
+    static let citizenship = ["WNI", "WNA"]
+
+    /// The allowed value closest to `text` and the similarity, when at least `minimum`.
+    static func snap(_ text: String, to values: [String], minimum: Double = 0.6) -> (String, Double)? {
+        let k = TextMatch.key(text)
+        guard !k.isEmpty else { return nil }
+        var best: (String, Double)? = nil
+        for v in values {
+            let s = TextMatch.similarity(k, TextMatch.key(v))
+            if best == nil || s > best!.1 { best = (v, s) }
+        }
+        guard let best, best.1 >= minimum else { return nil }
+        return best
+    }
+}
