@@ -24,7 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
         var loaded: [ClaimFolder] = []
         var unreadable = 0
         for path in claims {
-            do { loaded.append(try ClaimFolder.load(path)) } catch {
+            do { loaded.append(try ClaimFolder.load(URL(fileURLWithPath: path, isDirectory: true))) } catch {
                 writeError("berkas check: \(path): \(error)")
                 unreadable += 1
             }
@@ -42,48 +42,6 @@ struct CheckCommand: AsyncParsableCommand {
         }
         progress.finish()
         if unreadable > 0 { throw InputUnreadable(description: "berkas check: \(unreadable) claim folder(s) could not be read") }
-    }
-}
-
-/// A claim on disk: `claim.json` and the scans it names (SPEC section 3).
-struct ClaimFolder: Sendable {
-    var form: ClaimForm
-    var documents: [String: ScanSource]
-
-    static func load(_ path: String) throws -> ClaimFolder {
-        let dir = URL(fileURLWithPath: path, isDirectory: true)
-        let file = dir.appendingPathComponent("claim.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw InputUnreadable(description: "no claim.json")
-        }
-        let form: ClaimForm
-        do { form = try JSONDecoder().decode(ClaimForm.self, from: data) } catch {
-            throw InputUnreadable(description: "claim.json is not valid: \(Self.describe(error))")
-        }
-        var documents: [String: ScanSource] = [:]
-        for (slot, name) in form.documents ?? [:] {
-            guard DocumentKind.slots.map(\.rawValue).contains(slot) else {
-                throw InputUnreadable(description: "claim.json names an unknown document slot '\(slot)'")
-            }
-            // A name must stay inside the claim folder.
-            let url = dir.appendingPathComponent(name).standardizedFileURL
-            guard url.path.hasPrefix(dir.standardizedFileURL.path + "/") else {
-                throw InputUnreadable(description: "document '\(name)' is outside the claim folder")
-            }
-            // A scan named but absent is the claimant's missing document, not a crash.
-            if FileManager.default.fileExists(atPath: url.path) { documents[slot] = .file(url) }
-        }
-        return ClaimFolder(form: form, documents: documents)
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueCorrupted(let c):
-            "bad value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))': \(c.debugDescription)"
-        case DecodingError.dataCorrupted(let c): c.debugDescription
-        default: "\(error)"
-        }
     }
 }
 

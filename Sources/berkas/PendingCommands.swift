@@ -40,12 +40,6 @@ struct OfficerCommand: AsyncParsableCommand {
     }
 }
 
-struct EvalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Field-level accuracy on a labelled corpus.")
-    @Argument(help: "Corpus folder (truth JSON beside each scan).") var corpus: String
-    func run() async throws { throw NotAvailable(command: "eval") }
-}
-
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "OCR speed and memory on a fixture set, beside the tesseract CLI.")
     @Argument(help: "Folders or files to read.") var inputs: [String]
