@@ -1,0 +1,98 @@
+import Testing
+@testable import Verification
+
+@Suite("Dates printed on Indonesian documents")
+struct ValidationDateTests {
+    @Test("printed forms normalise to YYYY-MM-DD", arguments: [
+        ("28-04-2020", "2020-04-28"),
+        ("28/04/2020", "2020-04-28"),
+        ("28.04.2020", "2020-04-28"),
+        ("28 - 04 - 2020", "2020-04-28"),
+        ("2020-04-28", "2020-04-28"),
+        ("28 April 2020", "2020-04-28"),
+        ("28 Apr 2020", "2020-04-28"),
+        ("28 APRIL 2020", "2020-04-28"),
+        ("1 Mar 2015", "2015-03-01"),
+        ("1 Maret 2015", "2015-03-01"),
+        ("28 Pebruari 2020", "2020-02-28"),
+        ("28 Februari 2020", "2020-02-28"),
+        ("17 Agustus 1945", "1945-08-17"),
+        ("17 Agt 2019", "2019-08-17"),
+        ("17 Agu 2019", "2019-08-17"),
+        ("17 Ags 2019", "2019-08-17"),
+        ("5 Mei 2021", "2021-05-05"),
+        ("5 Juni 2021", "2021-06-05"),
+        ("5 Jun 2021", "2021-06-05"),
+        ("5 Juli 2021", "2021-07-05"),
+        ("5 Jul 2021", "2021-07-05"),
+        ("5 Oktober 2021", "2021-10-05"),
+        ("5 Okt 2021", "2021-10-05"),
+        ("5 Nopember 2021", "2021-11-05"),
+        ("5 November 2021", "2021-11-05"),
+        ("5 Nov 2021", "2021-11-05"),
+        ("5 Nop 2021", "2021-11-05"),
+        ("5 Desember 2021", "2021-12-05"),
+        ("5 Des 2021", "2021-12-05"),
+        ("5 Januari 2021", "2021-01-05"),
+        ("5 September 2021", "2021-09-05"),
+        ("28-O4-2020", "2020-04-28"),
+        ("2B-04-2O2O", "2020-04-28"),
+        ("28 Apri1 2020", "2020-04-28"),
+        ("28 Pebruarl 2020", "2020-02-28"),
+    ])
+    func normalises(printed: String, iso: String) {
+        #expect(IndonesianDate.normalize(printed) == iso)
+    }
+
+    @Test("impossible or partial dates are rejected", arguments: [
+        "31-02-2020", "29-02-2019", "32-01-2020", "28-13-2020", "28 Foo 2020", "28-04-20", "SEUMUR HIDUP", "",
+        "28 - - 04 2020",
+    ])
+    func rejects(text: String) {
+        #expect(IndonesianDate.parse(text) == nil)
+    }
+
+    @Test("29 February exists in leap years only")
+    func leapYears() {
+        #expect(IndonesianDate.normalize("29-02-2020") == "2020-02-29")
+        #expect(IndonesianDate.normalize("29-02-2000") == "2000-02-29")
+        #expect(IndonesianDate.normalize("29-02-1900") == nil)
+    }
+
+    @Test("dates inside a longer line are found with their ranges")
+    func findInLine() {
+        // Given a KTP line with the place of birth and the date, and a letter line with two dates
+        let line = "Tempat/Tgl Lahir : PEKALONGAN, 11-06-1988"
+        let found = IndonesianDate.find(in: line)
+        // Then each date is found where it was printed
+        #expect(found.map(\.date.iso) == ["1988-06-11"])
+        #expect(found.first.map { String(line[$0.range]) } == "11-06-1988")
+
+        let letter = "bekerja sejak 1 Maret 2015 sampai dengan 27 Mar 2020 sebagai operator"
+        let dates = IndonesianDate.find(in: letter)
+        #expect(dates.map(\.date.iso) == ["2015-03-01", "2020-03-27"])
+        #expect(dates.map { String(letter[$0.range]) } == ["1 Maret 2015", "27 Mar 2020"])
+    }
+
+    @Test("a NIK or an RT/RW is not taken for a date")
+    func notDates() {
+        #expect(IndonesianDate.find(in: "NIK : 3325065106884443").isEmpty)
+        #expect(IndonesianDate.find(in: "RT/RW : 004/005").isEmpty)
+        #expect(IndonesianDate.parse("Pekalongan, 28-04-2020") == nil)   // not the whole text
+        #expect(IndonesianDate.firstDate(in: "Pekalongan, 28-04-2020")?.iso == "2020-04-28")
+    }
+
+    @Test("month and day arithmetic clamps to the month's end")
+    func arithmetic() throws {
+        let jan31 = try #require(CalendarDate(iso: "2020-01-31"))
+        #expect(jan31.adding(months: 1).iso == "2020-02-29")
+        #expect(jan31.adding(months: 13).iso == "2021-02-28")
+        #expect(jan31.adding(months: -2).iso == "2019-11-30")
+        #expect(jan31.adding(days: 30).iso == "2020-03-01")
+        #expect(jan31.adding(days: -31).iso == "2019-12-31")
+        #expect(jan31.days(until: CalendarDate(iso: "2021-01-31")!) == 366)
+        #expect(CalendarDate(iso: "1988-06-11")!.age(on: CalendarDate(iso: "2020-06-10")!) == 31)
+        #expect(CalendarDate(iso: "2020-04-28")! < CalendarDate(iso: "2020-04-29")!)
+        #expect(CalendarDate(iso: "2020-4-28") == nil)
+    }
+}
