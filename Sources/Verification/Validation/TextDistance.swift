@@ -72,4 +72,44 @@ public enum TextDistance {
     static func confusable(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
         confusableGroups.contains { $0.contains(a) && $0.contains(b) }
     }
+
+    /// Similarity of one query to many candidates, reusing its buffers (snapping a name against
+    /// thousands of regions). Compares UTF-8 bytes, which for the upper-case ASCII of region
+    /// names is the same as comparing characters.
+    public struct Scorer {
+        private let query: [UInt8]
+        private var previous: [Int]
+        private var current: [Int]
+
+        public init(_ query: String) {
+            self.query = Array(query.utf8)
+            previous = [Int](repeating: 0, count: self.query.count + 1)
+            current = previous
+        }
+
+        public mutating func similarity(to candidate: String) -> Double {
+            var candidate = candidate
+            let longest = max(query.count, candidate.utf8.count)
+            guard longest > 0 else { return 1 }
+            let d = candidate.withUTF8 { distance(to: $0) }
+            return 1 - Double(d) / Double(longest)
+        }
+
+        private mutating func distance(to b: UnsafeBufferPointer<UInt8>) -> Int {
+            let n = query.count
+            if n == 0 { return b.count }
+            if b.isEmpty { return n }
+            for j in 0...n { previous[j] = j }
+            for i in 1...b.count {
+                current[0] = i
+                let c = b[i - 1]
+                for j in 1...n {
+                    let cost = query[j - 1] == c ? 0 : 1
+                    current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                }
+                swap(&previous, &current)
+            }
+            return previous[n]
+        }
+    }
 }

@@ -21,8 +21,11 @@ public final class Wilayah: Sendable {
         public let name: String
         /// The name without `KABUPATEN`/`KOTA` (`PEKALONGAN`), as KTP and KK print it after the label.
         public let bareName: String
+        /// Bare names an older revision gave the region, when they differ (`DKI JAKARTA`).
+        public fileprivate(set) var formerNames: [String]
+
         /// Every bare name the region has had across the revisions loaded.
-        public let aliases: [String]
+        public var aliases: [String] { [bareName] + formerNames }
         /// A city (`kota`, regency digits 71-99) rather than a regency.
         public var isCity: Bool { level == .regency && (Int(code.suffix(2)) ?? 0) >= 71 }
     }
@@ -50,26 +53,29 @@ public final class Wilayah: Sendable {
     public init(files: [URL]) throws {
         var regions: [String: Region] = [:]
         regions.reserveCapacity(100_000)
+        var byLevel: [Level: [String]] = [:]
         for file in files {
             let data: Data
             do { data = try Data(contentsOf: file) } catch { throw WilayahError.unreadable(file.path) }
-            try Wilayah.forEachRow(data, file: file.path) { code, rawName in
-                guard let level = Wilayah.level(ofDotted: code) else { return }
-                let name = Wilayah.displayName(rawName, level: level)
+            try Wilayah.forEachRow(data, file: file.path) { codeBytes, nameBytes in
+                guard let level = Wilayah.level(ofCodeBytes: codeBytes) else { return }
+                let code = String(decoding: codeBytes, as: UTF8.self)
+                let normal = Wilayah.normalizeASCII(nameBytes)
+                    ?? Wilayah.normalize(String(decoding: nameBytes, as: UTF8.self))
+                let name = level == .regency ? Wilayah.expandRegencyAbbreviations(normal) : normal
                 let bare = Wilayah.bareName(name, level: level)
                 if let old = regions[code] {
-                    if !old.aliases.contains(bare) {
-                        regions[code] = Region(code: code, level: level, name: old.name, bareName: old.bareName,
-                                               aliases: old.aliases + [bare])
+                    if old.bareName != bare && !old.formerNames.contains(bare) {
+                        regions[code]!.formerNames.append(bare)
                     }
                 } else {
-                    regions[code] = Region(code: code, level: level, name: name, bareName: bare, aliases: [bare])
+                    regions[code] = Region(code: code, level: level, name: name, bareName: bare, formerNames: [])
+                    byLevel[level, default: []].append(code)
                 }
             }
         }
         guard !regions.isEmpty else { throw WilayahError.empty }
-        var byLevel: [Level: [String]] = [:]
-        for code in regions.keys.sorted() { byLevel[regions[code]!.level, default: []].append(code) }
+        for level in Level.allCases { byLevel[level]?.sort() }  // nearly sorted already: cheap
         self.regions = regions
         self.codesByLevel = byLevel
     }
@@ -109,12 +115,25 @@ public final class Wilayah: Sendable {
 
     /// The regions of `level` inside `parent` (all of that level when nil), in code order.
     public func regions(at level: Level, within parent: String? = nil) -> [Region] {
+        codes(at: level, within: parent).map { regions[$0]! }
+    }
+
+    private func codes(at level: Level, within parent: String?) -> ArraySlice<String> {
         let codes = codesByLevel[level] ?? []
-        guard let parent, let p = Wilayah.dotted(parent) else {
-            return parent == nil ? codes.map { regions[$0]! } : []
+        guard let parent else { return codes[...] }
+        guard let p = Wilayah.dotted(parent) else { return [] }
+        // Codes are sorted, so those under `p.` lie between `p.` and `p/` ('/' follows '.').
+        let start = lowerBound(codes, p + "."), end = lowerBound(codes, p + "/")
+        return codes[start..<max(start, end)]
+    }
+
+    private func lowerBound(_ codes: [String], _ key: String) -> Int {
+        var lo = 0, hi = codes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if codes[mid] < key { lo = mid + 1 } else { hi = mid }
         }
-        let prefix = p + "."
-        return codes.filter { $0.hasPrefix(prefix) }.map { regions[$0]! }
+        return lo
     }
 
     /// The official region whose name is closest to `ocrName`, among those of `level` inside
@@ -128,8 +147,11 @@ public final class Wilayah: Sendable {
         let wantsCity = normal.hasPrefix("KOTA ")
         let wantsRegency = normal.hasPrefix("KABUPATEN ")
         var best: (rank: Double, snap: Snap)? = nil
-        for region in regions(at: level, within: parent) {
-            let score = region.aliases.map { TextDistance.similarity(bare, $0) }.max() ?? 0
+        var scorer = TextDistance.Scorer(bare)
+        for code in codes(at: level, within: parent) {
+            let region = regions[code]!
+            var score = scorer.similarity(to: region.bareName)
+            for former in region.formerNames { score = max(score, scorer.similarity(to: former)) }
             // When the reading says KOTA or KABUPATEN, prefer that type among equal names.
             var rank = score
             if wantsCity && region.isCity || wantsRegency && !region.isCity && level == .regency { rank += 0.01 }
@@ -197,9 +219,51 @@ public final class Wilayah: Sendable {
 
     static func displayName(_ raw: String, level: Level) -> String {
         let normal = normalize(raw)
-        guard level == .regency else { return normal }
+        return level == .regency ? expandRegencyAbbreviations(normal) : normal
+    }
+
+    static func expandRegencyAbbreviations(_ normal: String) -> String {
         let expansions = ["KAB": "KABUPATEN", "ADM": "ADMINISTRASI", "KEP": "KEPULAUAN"]
         return normal.split(separator: " ").map { expansions[String($0)] ?? String($0) }.joined(separator: " ")
+    }
+
+    /// `normalize` for a pure-ASCII name straight from the file's bytes, without intermediate
+    /// strings (the load reads some 180,000 names); nil when the name holds other characters.
+    static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0
+            var pendingSpace = false
+            for b in bytes {
+                let isLower = b >= 0x61 && b <= 0x7A
+                if isLower || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) {
+                    if pendingSpace && n > 0 { out[n] = 0x20; n += 1 }
+                    pendingSpace = false
+                    out[n] = isLower ? b - 32 : b
+                    n += 1
+                } else if b == 0x27 || b == 0x60 {  // apostrophes are dropped, as in normalize
+                    continue
+                } else {
+                    pendingSpace = true
+                }
+            }
+            return n
+        }
+    }
+
+    /// The level of a dotted code given as bytes (`33`, `33.26`, `33.26.08`, `33.26.08.2001`).
+    static func level(ofCodeBytes b: UnsafeBufferPointer<UInt8>) -> Level? {
+        let digit = { (i: Int) in b[i] >= 0x30 && b[i] <= 0x39 }
+        let dot = { (i: Int) in b[i] == 0x2E }
+        guard b.count >= 2, digit(0), digit(1) else { return nil }
+        switch b.count {
+        case 2: return .province
+        case 5 where dot(2) && digit(3) && digit(4): return .regency
+        case 8 where dot(2) && digit(3) && digit(4) && dot(5) && digit(6) && digit(7): return .district
+        case 13 where dot(2) && digit(3) && digit(4) && dot(5) && digit(6) && digit(7) && dot(8)
+                    && (9..<13).allSatisfy(digit): return .village
+        default: return nil
+        }
     }
 
     static func bareName(_ display: String, level: Level) -> String {
@@ -213,7 +277,8 @@ public final class Wilayah: Sendable {
 
     /// Calls `body(code, name)` for each data row of a `kode,nama` CSV (CRLF or LF, names
     /// quoted when they hold a comma).
-    private static func forEachRow(_ data: Data, file: String, _ body: (String, String) -> Void) throws {
+    private static func forEachRow(_ data: Data, file: String,
+                                   _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) throws {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             let bytes = buffer.bindMemory(to: UInt8.self)
             var lineStart = 0
@@ -234,9 +299,8 @@ public final class Wilayah: Sendable {
                 if nameEnd - nameStart >= 2 && bytes[nameStart] == 0x22 && bytes[nameEnd - 1] == 0x22 {
                     nameStart += 1; nameEnd -= 1
                 }
-                let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<comma]), as: UTF8.self)
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
-                body(code, name)
+                body(UnsafeBufferPointer(rebasing: bytes[lineStart..<comma]),
+                     UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
             }
         }
     }
