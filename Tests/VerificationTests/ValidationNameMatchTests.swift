@@ -36,6 +36,7 @@ struct ValidationNameMatchTests {
     @Test("another person is different", arguments: [
         ("RINA MARLINA", "SITI AMINAH"),
         ("RINA MARLINA", "DEWI MARLINA"),       // another first name, same surname
+        ("RINA MARLINA", "R1NE MARLINA"),       // a misread glyph and another letter in a short first name
         ("RINA MARLINA", "NINA MARTINA"),
         ("RINA MARLINA", "RINA"),
         ("RINA MARLINA", ""),

@@ -99,7 +99,11 @@ public struct DocumentFieldsRule: ClaimRule {
         switch issue.code {
         case .documentUnreadable, .documentUnsupported, .documentTooLarge, .documentWrongKind, .documentMissing:
             return .note(issue)  // other rules own these
-        case .fieldMissing, .documentLowConfidence, .ktpNikRegionUnknown, .ktpNikBirthDateMismatch, .ktpNikSexMismatch:
+        case .fieldMissing:
+            // Every genuine card carries the field: OCR missing it is for an officer to judge.
+            reviewed.message = "\(DocumentChecks.label(issue.field ?? "")) pada \(kind.indonesianName) tidak terbaca; petugas akan memeriksanya."
+            return RuleFinding(issue: reviewed, effect: .review)
+        case .documentLowConfidence, .ktpNikRegionUnknown, .ktpNikBirthDateMismatch, .ktpNikSexMismatch:
             return RuleFinding(issue: reviewed, effect: .review)
         case .fieldLowConfidence:
             guard let field = issue.field, Self.neededFields[kind]?.contains(field) == true,
