@@ -192,3 +192,10 @@ public struct PixelRect: Sendable, Hashable, Codable {
         return Double(bottom - top) / Double(max(1, min(h, o.h)))
     }
 }
+
+extension Pix {
+    /// Reads an image file Berkas itself ships (models); uploads go through `ScanLoader`.
+    public convenience init?(path: String) {
+        self.init(owning: pixRead(path))
+    }
+}

@@ -17,9 +17,16 @@ public struct PreparedPage: Sendable {
     public var scale: Double
     public var skewDegrees: Double
     public var measurements: ImageMeasurements
+    /// Where the prepared image starts in the loaded scan (a document found inside a photo).
+    public var offsetX = 0
+    public var offsetY = 0
 
     /// Maps a rectangle on the prepared image back to the loaded scan.
-    public func toOriginal(_ r: PixelRect) -> PixelRect { r.scaled(1 / scale) }
+    public func toOriginal(_ r: PixelRect) -> PixelRect {
+        var o = r.scaled(1 / scale)
+        o.x += offsetX; o.y += offsetY
+        return o
+    }
 }
 
 /// Grey, rescale, background normalisation and deskew, with Leptonica.
@@ -29,6 +36,18 @@ public struct Preprocessor: Sendable {
 
     public init(targetLongSide: ClosedRange<Int> = 1400...2400) {
         self.targetLongSide = targetLongSide
+    }
+
+    /// Prepares the part of `page` inside `region` (the document found in a larger photo),
+    /// scaled so its long side is at least `minimumLongSide`.
+    public func prepare(_ page: Pix, region: PixelRect, minimumLongSide: Int) -> PreparedPage? {
+        guard let crop = page.cropped(region), let r = region.clipped(width: page.width, height: page.height) else { return nil }
+        let focused = Preprocessor(targetLongSide: max(minimumLongSide, 200)...max(minimumLongSide, targetLongSide.upperBound))
+        guard var prepared = focused.prepare(crop) else { return nil }
+        prepared.original = page
+        prepared.offsetX = r.x
+        prepared.offsetY = r.y
+        return prepared
     }
 
     public func prepare(_ page: Pix) -> PreparedPage? {

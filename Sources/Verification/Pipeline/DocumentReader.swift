@@ -99,15 +99,26 @@ struct DocumentAnalysis {
         // normalize
         let preprocessor = Preprocessor()
         let pages = scan.pages.prefix(Self.maxRecognisedPages).compactMap { preprocessor.prepare($0) }
-        guard let first = pages.first else {
+        guard let firstPage = pages.first else {
             result.issues = [Issue(.documentUnreadable, document: slot)]
             return result
         }
         clock.lap("normalize")
 
         // recognize
-        let ocr = engine.recognize(RecognitionRequest(image: first.image, segmentation: .auto,
+        var first = firstPage
+        var ocr = engine.recognize(RecognitionRequest(image: first.image, segmentation: .auto,
                                                       deadlineMs: models.limits.pageDeadlineMs))
+        // focus: a document that fills little of a photo is cropped and read again, larger.
+        if let region = Self.textRegion(ocr, page: first),
+           let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: 1600) {
+            let again = engine.recognize(RecognitionRequest(image: focused.image, segmentation: .auto,
+                                                            deadlineMs: models.limits.pageDeadlineMs))
+            if again.words.filter({ $0.confidence >= 0.6 }).count >= ocr.words.filter({ $0.confidence >= 0.6 }).count {
+                first = focused
+                ocr = again
+            }
+        }
         var more: [(PreparedPage, OCRResult)] = []
         for p in pages.dropFirst() {
             more.append((p, engine.recognize(RecognitionRequest(image: p.image, segmentation: .auto,
@@ -154,6 +165,27 @@ struct DocumentAnalysis {
         clock.lap("validate")
         result.timingMs = clock.finish()
         return result
+    }
+
+    /// The part of the scan holding the text, in the loaded scan's pixels, when the text fills
+    /// clearly less than the page (a card photographed on a table); nil otherwise.
+    static func textRegion(_ ocr: OCRResult, page: PreparedPage) -> PixelRect? {
+        let words = ocr.words.filter { $0.confidence >= 0.4 && $0.text.count >= 2 }
+        guard words.count >= 6 else { return nil }
+        // Robust extent: drop the outermost 3% of word positions on each side.
+        func bounds(_ v: [Int]) -> (Int, Int) {
+            let s = v.sorted(); let k = s.count * 3 / 100
+            return (s[k], s[s.count - 1 - k])
+        }
+        let (x0, _) = bounds(words.map(\.box.x)), (_, x1) = bounds(words.map(\.box.maxX))
+        let (y0, _) = bounds(words.map(\.box.y)), (_, y1) = bounds(words.map(\.box.maxY))
+        let w = page.image.width, h = page.image.height
+        let area = Double((x1 - x0) * (y1 - y0)) / Double(w * h)
+        guard area < 0.45, x1 > x0, y1 > y0 else { return nil }
+        // Margin: text rarely reaches a card's edge; keep the photo column and header.
+        let mx = (x1 - x0) / 8, my = (y1 - y0) / 6
+        let r = PixelRect(x: x0 - mx, y: y0 - my, w: x1 - x0 + 2 * mx, h: y1 - y0 + 2 * my)
+        return page.toOriginal(r)
     }
 
     static func toOriginal(_ f: FieldValue, page: PreparedPage) -> FieldValue {
