@@ -27,19 +27,35 @@ struct KTPExtractor: FieldExtractor {
         var out = Extraction()
         let rows = Layout.rows(ctx.ocr.words)
         guard !rows.isEmpty else { return out }
-        let assigned = assignLabels(rows)
+        Layout.debugDump(rows)
+        let assigned = assignLabels(rows, imageWidth: ctx.page.image.width)
         guard !assigned.isEmpty else { return out }
 
         let medianHeight = rows.map(\.height).sorted()[rows.count / 2]
         let bigGap = max(3 * medianHeight, ctx.page.image.width / 12)
         let labelLeft = assigned.values.map { rows[$0.row].tokens[0].box.x }.sorted()[assigned.count / 2]
 
+        // The value column: where values start, right of the colons (which OCR often misreads
+        // as 1, 2 or an apostrophe, or drops).
+        let starts = assigned.compactMap { (field, a) -> Int? in
+            field == "nik" ? nil : rows[a.row].tokens.dropFirst(a.valueStart).first(where: { !Self.colonLike($0) })?.box.x
+        }.sorted()
+        let valueColumn = starts.isEmpty ? nil : starts[starts.count / 2]
+        let tolerance = medianHeight
+
         // Values: the tokens right of the label, up to a wide gap (the photo column).
         var valueTokens: [String: [Token]] = [:]
         var farSegments: [(row: Int, tokens: [Token])] = []
         for (field, a) in assigned {
             let row = rows[a.row]
-            let rest = Array(row.tokens[a.valueStart...]).filter { !$0.isColon }
+            var rest = Array(row.tokens[min(a.valueStart, row.tokens.count)...])
+            if let column = valueColumn, field != "nik" {
+                // Label words read past the label and colon marks before the column are not value.
+                let all = row.tokens.filter { $0.box.x >= column - tolerance }
+                if !all.isEmpty { rest = all }
+            }
+            rest = rest.filter { !$0.isColon }
+            while let f = rest.first, Self.colonLike(f), rest.count > 1 { rest.removeFirst() }
             let segs = Layout.segments(rest, gap: bigGap)
             valueTokens[field] = segs.first ?? []
             if field != "jenis_kelamin" {
@@ -115,80 +131,82 @@ struct KTPExtractor: FieldExtractor {
 
     struct Assignment { var row: Int; var valueStart: Int; var score: Double }
 
-    /// Finds each label's row: fuzzy match of the row's leading words, then printed order.
-    func assignLabels(_ rows: [TextRow]) -> [String: Assignment] {
-        var best: [String: Assignment] = [:]
-        for (r, row) in rows.enumerated() {
-            guard let (field, a) = bestLabel(row, index: r) else { continue }
-            if best[field] == nil || best[field]!.score < a.score { best[field] = a }
+    /// Finds each label's row: every row is scored against every label (fuzzy match of its
+    /// leading words), then the best assignment that keeps the printed order is chosen, so a
+    /// label misread beyond recognition is still placed by its neighbours.
+    func assignLabels(_ rows: [TextRow], imageWidth: Int) -> [String: Assignment] {
+        let labels = Self.labels
+        // Rows starting in the right half are the photo column, not label rows.
+        let candidates = rows.indices.filter { rows[$0].tokens[0].box.x < imageWidth / 2 }
+        let n = candidates.count, m = labels.count
+        var score = [[Double]](repeating: [Double](repeating: 0, count: m), count: n)
+        var start = [[Int]](repeating: [Int](repeating: 0, count: m), count: n)
+        for (ci, r) in candidates.enumerated() {
+            for (j, label) in labels.enumerated() {
+                let (s, v) = labelScore(rows[r], keys: label.keys)
+                score[ci][j] = s; start[ci][j] = v
+            }
+            // A NIK row whose label was lost: a long run of digit-like glyphs.
+            if score[ci][0] < 0.6, let longest = rows[r].tokens.map({ $0.text }).max(by: { $0.count < $1.count }),
+               longest.count >= 12, Double(longest.filter(\.isNumber).count) >= 0.6 * Double(longest.count) {
+                score[ci][0] = 0.7
+                start[ci][0] = 0
+            }
         }
-        // Labels must run down the card in printed order; drop the weaker of any pair that does not.
-        let order = Self.labels.map(\.field)
-        var changed = true
-        while changed {
-            changed = false
-            let present = order.filter { best[$0] != nil }
-            for (i, f) in present.enumerated() {
-                for g in present[(i + 1)...] where best[f]!.row >= best[g]!.row {
-                    let weaker = best[f]!.score < best[g]!.score ? f : g
-                    best[weaker] = nil
-                    changed = true
-                    break
+        // dp[i][j]: best total over the first i rows and first j labels.
+        let threshold = 0.45
+        var dp = [[Double]](repeating: [Double](repeating: 0, count: m + 1), count: n + 1)
+        var move = [[UInt8]](repeating: [UInt8](repeating: 0, count: m + 1), count: n + 1)
+        for i in 0...n {
+            for j in 0...m {
+                if i == 0 && j == 0 { continue }
+                var best = -Double.infinity, how: UInt8 = 0
+                if i > 0, dp[i - 1][j] > best { best = dp[i - 1][j]; how = 1 }          // row unlabelled
+                if j > 0, dp[i][j - 1] > best { best = dp[i][j - 1]; how = 2 }          // label not found
+                if i > 0, j > 0, score[i - 1][j - 1] >= threshold {
+                    let v = dp[i - 1][j - 1] + score[i - 1][j - 1] - 0.3
+                    if v > best { best = v; how = 3 }
                 }
-                if changed { break }
+                dp[i][j] = best; move[i][j] = how
             }
         }
-        // A label misread beyond recognition sits between its neighbours: one unclaimed row there.
-        let claimed = Set(best.values.map(\.row))
-        for (i, f) in order.enumerated() where best[f] == nil {
-            let prev = order[..<i].last { best[$0] != nil }.flatMap { best[$0]?.row }
-            let next = order[(i + 1)...].first { best[$0] != nil }.flatMap { best[$0]?.row }
-            guard let p = prev, let n = next else { continue }
-            let candidates = ((p + 1)..<max(p + 1, n)).filter { !claimed.contains($0) && rows[$0].tokens.count >= 2 }
-            // Only when exactly one row fits and no other missing label competes for it.
-            let missingBetween = order[(order.firstIndex(of: order[..<i].last { best[$0] != nil }!)! + 1)...]
-                .prefix { best[$0] == nil }.count
-            if candidates.count == 1 && missingBetween == 1 {
-                let row = rows[candidates[0]]
-                let colon = row.tokens.firstIndex(where: \.isColon)
-                best[f] = Assignment(row: candidates[0], valueStart: colon.map { $0 + 1 } ?? min(1, row.tokens.count - 1), score: 0.3)
+        var out: [String: Assignment] = [:]
+        var i = n, j = m
+        while i > 0 || j > 0 {
+            switch move[i][j] {
+            case 3:
+                out[labels[j - 1].field] = Assignment(row: candidates[i - 1], valueStart: start[i - 1][j - 1],
+                                                      score: score[i - 1][j - 1])
+                i -= 1; j -= 1
+            case 2: j -= 1
+            default: i -= 1
             }
         }
-        return best
+        return out
     }
 
-    private func bestLabel(_ row: TextRow, index: Int) -> (String, Assignment)? {
+    /// How well a row's leading words read as a label, and where its value starts.
+    private func labelScore(_ row: TextRow, keys: [String]) -> (Double, Int) {
         let tokens = row.tokens
-        guard !tokens.isEmpty else { return nil }
-        // With a colon among the first words, the label is what precedes it.
-        if let colon = tokens.prefix(5).firstIndex(where: \.isColon), colon > 0 {
-            let key = TextMatch.key(tokens[..<colon].map(\.text).joined())
-            if let (field, score) = matchLabel(key), score >= 0.6 {
-                return (field, Assignment(row: index, valueStart: colon + 1, score: score))
-            }
-        }
-        var found: (String, Assignment)? = nil
-        for k in 1...min(4, tokens.count) {
+        var best = (0.0, min(1, tokens.count))
+        func consider(_ k: Int, _ bonus: Double) {
             let key = TextMatch.key(tokens[..<k].map(\.text).joined())
-            if let (field, score) = matchLabel(key), score >= 0.7, score > (found?.1.score ?? 0) {
-                found = (field, Assignment(row: index, valueStart: k, score: score))
+            guard !key.isEmpty else { return }
+            for target in keys {
+                var s = TextMatch.similarity(key, target)
+                // Short labels (NIK, NAMA) need an exact read to count fully.
+                if target.count <= 4 && key != target { s = min(s, key.count == target.count ? 0.6 : 0.4) }
+                if s + bonus > best.0 { best = (s + bonus, k) }
             }
         }
-        return found
+        if let colon = tokens.prefix(5).firstIndex(where: \.isColon), colon > 0 { consider(colon, 0.05) }
+        for k in 1...min(4, tokens.count) { consider(k, 0) }
+        return (min(1, best.0), best.1)
     }
 
-    private func matchLabel(_ key: String) -> (String, Double)? {
-        guard !key.isEmpty else { return nil }
-        var best: (String, Double)? = nil
-        for (field, keys) in Self.labels {
-            for k in keys {
-                var s = TextMatch.similarity(key, k)
-                // Short labels need an exact read: NIK and NAMA are too easy to hit by chance.
-                if k.count <= 4 && key != k { s = min(s, key.count == k.count ? 0.65 : 0.5) }
-                if best == nil || s > best!.1 { best = (field, s) }
-            }
-        }
-        return best
+    /// A colon, or what OCR made of one: a lone short mark.
+    static func colonLike(_ t: Token) -> Bool {
+        t.isColon || (t.text.count <= 1 && !t.text.allSatisfy(\.isLetter)) || ["1:", ":1", "'", "‘", "’", "2"].contains(t.text)
     }
 
     // MARK: - Fields

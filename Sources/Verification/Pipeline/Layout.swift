@@ -19,26 +19,52 @@ struct TextRow {
 }
 
 enum Layout {
-    /// Splits words at colons and groups them into visual rows by vertical overlap.
+    /// Splits words at colons and groups them into visual rows. Tesseract's own lines are kept
+    /// whole; lines that continue one another (a label column and a value column read as two
+    /// blocks) are joined when the end of one meets the start of the next, which holds on a
+    /// slightly rotated or perspective-warped photo where whole-row boxes would not overlap.
     static func rows(_ words: [OCRWord]) -> [TextRow] {
-        var tokens: [Token] = []
+        var lines: [[Token]] = []
+        var key: (Int, Int)? = nil
         for w in words {
-            tokens += split(w)
+            if let k = key, k == (w.block, w.line) { lines[lines.count - 1] += split(w) }
+            else { lines.append(split(w)); key = (w.block, w.line) }
         }
-        tokens.sort { $0.box.midY < $1.box.midY }
+        // A Tesseract line can jump a wide gap; split it there so the parts can join their own rows.
+        var pieces: [[Token]] = []
+        for line in lines where !line.isEmpty {
+            let sorted = line.sorted { $0.box.x < $1.box.x }
+            let h = sorted.map(\.box.h).sorted()[sorted.count / 2]
+            pieces += segments(sorted, gap: 6 * max(h, 1))
+        }
+        pieces.sort { $0[0].box.x < $1[0].box.x }
         var rows: [TextRow] = []
-        for t in tokens {
-            if let i = rows.lastIndex(where: { r in
-                r.box.verticalOverlap(t.box) >= 0.5 && abs(r.box.midY - t.box.midY) <= max(r.box.h, t.box.h) * 6 / 10
-            }) {
-                rows[i].tokens.append(t)
-                rows[i].box = rows[i].box.union(t.box)
+        for piece in pieces {
+            let first = piece[0]
+            var best: (index: Int, overlap: Double)? = nil
+            for (i, row) in rows.enumerated() {
+                guard let last = row.tokens.last, last.box.maxX <= first.box.x + first.box.h else { continue }
+                let overlap = last.box.verticalOverlap(first.box)
+                let sizeRatio = Double(min(last.box.h, first.box.h)) / Double(max(1, max(last.box.h, first.box.h)))
+                if overlap >= 0.45 && sizeRatio > 0.4 && overlap > (best?.overlap ?? 0) { best = (i, overlap) }
+            }
+            if let b = best {
+                rows[b.index].tokens += piece
+                rows[b.index].box = rows[b.index].box.union(box(piece)!)
             } else {
-                rows.append(TextRow(tokens: [t], box: t.box))
+                rows.append(TextRow(tokens: piece, box: box(piece)!))
             }
         }
-        for i in rows.indices { rows[i].tokens.sort { $0.box.x < $1.box.x } }
         return rows.sorted { $0.box.midY < $1.box.midY }
+    }
+
+    /// With `BERKAS_DEBUG_ROWS` set, prints the rows to stderr (for tuning extraction).
+    static func debugDump(_ rows: [TextRow]) {
+        guard ProcessInfo.processInfo.environment["BERKAS_DEBUG_ROWS"] != nil else { return }
+        for (i, r) in rows.enumerated() {
+            let line = "row \(i) y=\(r.box.y) h=\(r.box.h): " + r.tokens.map { "\($0.text)@\($0.box.x)" }.joined(separator: " ") + "\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     /// `Nama:RINA` -> `Nama`, `:`, `RINA`, each with its share of the word's box.
