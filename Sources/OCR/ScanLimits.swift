@@ -38,6 +38,23 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(String)
     case unreadableFile(String)
 
+    /// The case's name, stable for logs and tests.
+    public var name: String {
+        switch self {
+        case .empty: "empty"
+        case .tooLarge: "tooLarge"
+        case .tooManyPixels: "tooManyPixels"
+        case .tooManyPages: "tooManyPages"
+        case .tooSmall: "tooSmall"
+        case .unsupportedFormat: "unsupportedFormat"
+        case .corrupt: "corrupt"
+        case .encryptedPDF: "encryptedPDF"
+        case .pdfFailed: "pdfFailed"
+        case .timedOut: "timedOut"
+        case .unreadableFile: "unreadableFile"
+        }
+    }
+
     public var description: String {
         switch self {
         case .empty: "the file is empty"

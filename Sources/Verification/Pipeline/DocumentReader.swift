@@ -109,14 +109,20 @@ struct DocumentAnalysis {
         var first = firstPage
         var ocr = engine.recognize(RecognitionRequest(image: first.image, segmentation: .auto,
                                                       deadlineMs: models.limits.pageDeadlineMs))
-        // focus: a document that fills little of a photo is cropped and read again, larger.
-        if let region = Self.textRegion(ocr, page: first),
-           let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: 1600) {
+        // focus: a document that fills little of a photo is cropped and read again, larger:
+        // where the words are, or, when too few words were read, the bright region of the photo.
+        let confidentWords = { (r: OCRResult) in r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count }
+        var regions: [PixelRect] = []
+        if let region = Self.textRegion(ocr, page: first) { regions.append(region) }
+        if confidentWords(ocr) < 25, let region = DocumentLocator.brightRegion(first.original) { regions.append(region) }
+        for region in regions {
+            guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: 1600) else { continue }
             let again = engine.recognize(RecognitionRequest(image: focused.image, segmentation: .auto,
                                                             deadlineMs: models.limits.pageDeadlineMs))
-            if again.words.filter({ $0.confidence >= 0.6 }).count >= ocr.words.filter({ $0.confidence >= 0.6 }).count {
+            if confidentWords(again) > confidentWords(ocr) {
                 first = focused
                 ocr = again
+                break
             }
         }
         var more: [(PreparedPage, OCRResult)] = []

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import Verification
+
+@Suite("Bad input")
+struct BadInputTests {
+    @Test("Given each broken or hostile file, when read, then the result carries a reason code and a message",
+          arguments: [
+            ("empty.jpg", ReasonCode.documentUnsupported), ("truncated.jpg", .documentUnreadable),
+            ("truncated.png", .documentUnreadable), ("text.jpg", .documentUnsupported),
+            ("huge-dimensions.png", .documentUnsupported), ("many-pages.pdf", .documentUnsupported),
+            ("encrypted.pdf", .documentUnsupported), ("one-pixel.png", .documentUnreadable),
+          ])
+    func refused(file: String, code: ReasonCode) async {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("bad/\(file)")), slot: "ktp")
+        #expect(result.kind == .unknown)
+        let issue = result.issues.first
+        #expect(issue?.code == code, "\(file): \(result.issues)")
+        #expect(issue?.document == "ktp")
+        #expect((issue?.message.count ?? 0) > 20)
+    }
+
+    @Test("Given a card saved as CMYK JPEG or 16-bit PNG, when read, then it is read as a KTP")
+    func unusualEncodingsStillRead() async throws {
+        for file in ["cmyk.jpg", "sixteen-bit.png"] {
+            let result = await sharedPrecheck.reader.read(.file(fixtureURL("bad/\(file)")))
+            #expect(result.kind == .ktp, "\(file): \(result.kind) \(result.issues)")
+            #expect(result.quality.readable)
+        }
+    }
+
+    @Test("Given a blank page, when read, then it is a readable document of unknown kind")
+    func blankPage() async {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("bad/blank.png")))
+        #expect(result.kind == .unknown)
+        #expect(!result.issues.contains { $0.code == .documentUnreadable })
+    }
+
+    @Test("Given bytes in memory that are not an image, when read, then the name is only used in messages")
+    func bytesInMemory() async {
+        let result = await sharedPrecheck.reader.read(.data(Data("not an image".utf8), name: "../../etc/passwd"), slot: "kk")
+        #expect(result.issues.first?.code == .documentUnsupported)
+        #expect(result.file == "../../etc/passwd")
+    }
+}
