@@ -91,15 +91,13 @@ extension AppDatabase {
                 throw StoreError.invalidSlot(scan.slot)
             }
         }
-        // Scans go to disk (synced) before the rows that name them are committed. A failed
-        // transaction leaves an unreferenced file, which the content address makes harmless.
-        let stored = try claim.scans.map { scan in (scan, try vault.store(scan.data)) }
+        let hashes = claim.scans.map { ($0.slot, ScanVault.sha256Hex($0.data)) }
         let formJSON = try Self.json(form)
-        let fingerprint = Self.fingerprint(formJSON: formJSON,
-                                           scans: stored.map { ($0.0.slot, $0.1.sha256) })
+        let fingerprint = Self.fingerprint(formJSON: formJSON, scans: hashes)
         let pending = ClaimReceipt(id: form.id, status: .pending)
 
-        return try await dbWriter.write { db in
+        /// A retry or a conflict is answered from what is stored; nil means "store it".
+        @Sendable func answered(_ db: Database) throws -> SubmitOutcome? {
             if let key = idempotencyKey,
                let row = try Row.fetchOne(db, sql: """
                    SELECT fingerprint, response FROM idempotency WHERE token_id = ? AND key = ?
@@ -110,39 +108,60 @@ extension AppDatabase {
                 return SubmitOutcome(kind: .replayed,
                                      receipt: try Self.decode(ClaimReceipt.self, row["response"]))
             }
-
-            let outcome: SubmitOutcome
             if let row = try Row.fetchOne(db, sql: "SELECT fingerprint, status FROM claims WHERE id = ?",
                                           arguments: [form.id]) {
                 guard row["fingerprint"] as String == fingerprint else {
                     throw StoreError.claimConflict(form.id)
                 }
                 let status = ClaimStatus(rawValue: row["status"]) ?? .pending
-                outcome = SubmitOutcome(kind: .existing, receipt: ClaimReceipt(id: form.id, status: status))
-            } else {
-                try db.execute(sql: """
-                    INSERT INTO claims (id, form, fingerprint, nik, area, status, revision, client, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)
-                    """, arguments: [form.id, formJSON, fingerprint, form.nik, area, client.name, now, now])
-                for (scan, file) in stored {
-                    try Self.upsertDocument(db, claimID: form.id, scan: scan, file: file, now: now)
-                }
-                try db.execute(sql: """
-                    INSERT INTO jobs (claim_id, state, revision, attempts, available_at, created_at, updated_at)
-                    VALUES (?, 'queued', 1, 0, ?, ?, ?)
-                    """, arguments: [form.id, now, now, now])
-                let slots = stored.map(\.0.slot).sorted().joined(separator: ",")
-                try Self.audit(db, claimID: form.id, actor: "client:\(client.name)", at: now, from: nil,
-                               to: ClaimStatus.pending.rawValue,
-                               detail: "submitted with scans [\(slots)]")
-                outcome = SubmitOutcome(kind: .created, receipt: pending)
+                return SubmitOutcome(kind: .existing, receipt: ClaimReceipt(id: form.id, status: status))
             }
-            if let key = idempotencyKey {
-                try db.execute(sql: """
-                    INSERT INTO idempotency (token_id, key, fingerprint, claim_id, response, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [client.tokenID, key, fingerprint, form.id, try Self.json(outcome.receipt), now])
+            return nil
+        }
+
+        @Sendable func remember(_ db: Database, _ outcome: SubmitOutcome) throws {
+            guard let key = idempotencyKey, outcome.kind != .replayed else { return }
+            try db.execute(sql: """
+                INSERT INTO idempotency (token_id, key, fingerprint, claim_id, response, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [client.tokenID, key, fingerprint, form.id, try Self.json(outcome.receipt), now])
+        }
+
+        // Retries and conflicts are answered without writing a scan file.
+        if let outcome = try await dbWriter.read(answered) {
+            guard outcome.kind == .existing, idempotencyKey != nil else { return outcome }
+            return try await dbWriter.write { db in
+                let outcome = try answered(db) ?? outcome
+                try remember(db, outcome)
+                return outcome
             }
+        }
+        // Scans go to disk (synced) before the rows that name them are committed. A failed
+        // transaction leaves an unreferenced file, which the content address makes harmless.
+        let stored = try claim.scans.map { scan in (scan, try vault.store(scan.data)) }
+
+        return try await dbWriter.write { db in
+            // Checked again inside the transaction: another request may have won the race.
+            if let outcome = try answered(db) {
+                try remember(db, outcome)
+                return outcome
+            }
+            try db.execute(sql: """
+                INSERT INTO claims (id, form, fingerprint, nik, area, status, revision, client, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)
+                """, arguments: [form.id, formJSON, fingerprint, form.nik, area, client.name, now, now])
+            for (scan, file) in stored {
+                try Self.upsertDocument(db, claimID: form.id, scan: scan, file: file, now: now)
+            }
+            try db.execute(sql: """
+                INSERT INTO jobs (claim_id, state, revision, attempts, available_at, created_at, updated_at)
+                VALUES (?, 'queued', 1, 0, ?, ?, ?)
+                """, arguments: [form.id, now, now, now])
+            let slots = stored.map(\.0.slot).sorted().joined(separator: ",")
+            try Self.audit(db, claimID: form.id, actor: "client:\(client.name)", at: now, from: nil,
+                           to: ClaimStatus.pending.rawValue, detail: "submitted with scans [\(slots)]")
+            let outcome = SubmitOutcome(kind: .created, receipt: pending)
+            try remember(db, outcome)
             return outcome
         }
     }

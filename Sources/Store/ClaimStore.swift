@@ -127,6 +127,7 @@ public struct SubmitOutcome: Sendable, Hashable {
     }
     public var kind: Kind
     public var receipt: ClaimReceipt
+    public init(kind: Kind, receipt: ClaimReceipt) { self.kind = kind; self.receipt = receipt }
 }
 
 public struct StoredDocument: Sendable, Hashable {
