@@ -51,8 +51,10 @@ public struct AppDatabase: ClaimStore {
             // accepted claim survives a power cut, not only a crash of the process.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let pool = try DatabasePool(path: dataDirectory.appendingPathComponent("berkas.sqlite").path,
-                                    configuration: config)
+        let path = dataDirectory.appendingPathComponent("berkas.sqlite").path
+        let pool = try DatabasePool(path: path, configuration: config)
+        // Names and NIKs: owner only. SQLite gives the -wal and -shm files the database's mode.
+        try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         return try AppDatabase(pool, vault: ScanVault(directory: scans, key: key),
                                branch: branch ?? Branch.unconfigured, logger: logger)
     }

@@ -59,10 +59,12 @@ func check(_ store: AppDatabase, _ verdict: Verdict, worker: String = "w") async
 
 @Suite("Store: the scan vault and the key")
 struct VaultTests {
-    @Test func keyFileIsCreatedWithMode0600() throws {
+    @Test func keyFileAndDatabaseAreCreatedWithMode0600() throws {
         let (_, directory) = try openStore()
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("berkas.key").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let database = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("berkas.sqlite").path)
+        #expect((database[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
     @Test func theSameKeyIsReadOnTheNextStart() async throws {
