@@ -1,13 +1,5 @@
 import ArgumentParser
 
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "The HTTP API and the officers' web pages.")
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
-    @OptionGroup var data: DataOptions
-    func run() async throws { throw NotAvailable(command: "serve") }
-}
-
 struct RecheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "recheck", abstract: "Re-runs the pre-check on stored claims and reports what changed.")
     @OptionGroup var data: DataOptions
@@ -15,17 +7,6 @@ struct RecheckCommand: AsyncParsableCommand {
     @Option(help: "Only claims submitted on or after this date (YYYY-MM-DD).") var since: String?
     @Flag(help: "Report what would change without writing.") var dryRun = false
     func run() async throws { throw NotAvailable(command: "recheck") }
-}
-
-struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Bearer tokens for intake services.",
-                                                    subcommands: [Create.self])
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Prints a new bearer token (stored hashed).")
-        @OptionGroup var data: DataOptions
-        @Argument(help: "Name of the intake service.") var name: String
-        func run() async throws { throw NotAvailable(command: "token create") }
-    }
 }
 
 struct OfficerCommand: AsyncParsableCommand {

@@ -52,7 +52,8 @@ struct RecognitionTests {
         }
         #expect(!digits.words.isEmpty)
         for w in digits.words {
-            #expect(w.text.allSatisfy(\.isNumber), "\(w.text)")
+            let allDigits = w.text.allSatisfy { $0.isNumber }
+            #expect(allDigits, "\(w.text)")
             #expect(w.box.y >= band.y - 2 && w.box.maxY <= band.maxY + 2)
         }
     }
