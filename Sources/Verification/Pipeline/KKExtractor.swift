@@ -1,6 +1,626 @@
+import Foundation
 import OCR
 
-/// Reads a Kartu Keluarga: header fields and one object per member row.
+/// Reads a Kartu Keluarga: the header (number, head of family, address, region names, issue
+/// date) by fuzzy label anchoring, and the two member tables by geometry: the column borders
+/// come from the ruled lines under the column headings (or the headings themselves), the rows
+/// from the words' vertical positions after removing the page's residual slope. Each member's
+/// NIK is checked against the row's printed birth date and sex and re-read digits-only when
+/// the full-page pass is doubtful.
 struct KKExtractor: FieldExtractor {
-    func extract(_ context: PageContext) -> Extraction { Extraction() }
+    static let headerLabels: [(field: String, keys: [String])] = [
+        ("kepala_keluarga", ["NAMAKEPALAKELUARGA", "KEPALAKELUARGA"]),
+        ("alamat", ["ALAMAT"]),
+        ("rt_rw", ["RTRW"]),
+        ("desa_kelurahan", ["DESAKELURAHAN", "KELURAHANDESA", "DESAKEL", "KELDESA"]),
+        ("kecamatan", ["KECAMATAN"]),
+        ("kabupaten_kota", ["KABUPATENKOTA", "KABKOTA"]),
+        ("kode_pos", ["KODEPOS"]),
+        ("provinsi", ["PROVINSI"]),
+    ]
+
+    /// Column headings of the first table (member identity) and the second (civil status, parents).
+    static let firstTable: [(field: String, keys: [String])] = [
+        ("no", ["NO"]),
+        ("nama", ["NAMALENGKAP", "LENGKAP", "NAMA"]),
+        ("nik", ["NIK"]),
+        ("jenis_kelamin", ["JENISKELAMIN", "KELAMIN"]),
+        ("tempat_lahir", ["TEMPATLAHIR", "TEMPAT"]),
+        ("tanggal_lahir", ["TANGGALLAHIR", "TGLLAHIR"]),
+        ("agama", ["AGAMA"]),
+        ("pendidikan", ["PENDIDIKAN"]),
+        ("pekerjaan", ["JENISPEKERJAAN", "PEKERJAAN"]),
+        ("golongan_darah", ["GOLONGANDARAH", "GOLONGAN", "GOLDARAH"]),
+    ]
+    static let secondTable: [(field: String, keys: [String])] = [
+        ("no", ["NO"]),
+        ("status_perkawinan", ["STATUSPERKAWINAN"]),
+        ("tanggal_perkawinan", ["TANGGALPERKAWINAN", "TGLPERKAWINAN"]),
+        ("hubungan", ["STATUSHUBUNGANDALAMKELUARGA", "STATUSHUBUNGAN", "HUBUNGANDALAMKELUARGA", "HUBUNGAN"]),
+        ("kewarganegaraan", ["KEWARGANEGARAAN"]),
+        ("paspor", ["NOPASPOR", "PASPOR"]),
+        ("kitap", ["NOKITAP", "KITAP", "NOKITAS"]),
+        ("ayah", ["AYAH", "NAMAAYAH"]),
+        ("ibu", ["IBU", "NAMAIBU"]),
+    ]
+
+    static let education = ["TIDAK/BELUM SEKOLAH", "BELUM TAMAT SD/SEDERAJAT", "TAMAT SD/SEDERAJAT", "SLTP/SEDERAJAT",
+                            "SLTA/SEDERAJAT", "DIPLOMA I/II", "AKADEMI/DIPLOMA III/S. MUDA", "DIPLOMA IV/STRATA I",
+                            "STRATA II", "STRATA III"]
+    static let relation = ["KEPALA KELUARGA", "SUAMI", "ISTRI", "ANAK", "MENANTU", "CUCU", "ORANG TUA", "MERTUA",
+                           "FAMILI LAIN", "PEMBANTU", "LAINNYA"]
+
+    func extract(_ ctx: PageContext) -> Extraction {
+        var out = Extraction()
+        let geo = KKGeometry(words: ctx.ocr.words)
+        guard !geo.tokens.isEmpty else { return out }
+        let rows = geo.rows(geo.tokens)
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_KK"] != nil {
+            FileHandle.standardError.write(Data("slope \(geo.slope)\n".utf8))
+            for r in rows {
+                FileHandle.standardError.write(Data("\(r.box.y) \(r.tokens.map { "\($0.text)@\($0.box.x)" }.joined(separator: " "))\n".utf8))
+            }
+        }
+
+        var t1 = KKTable.find(rows, headings: Self.firstTable, required: ["nik", "agama", "pendidikan", "jenis_kelamin", "tempat_lahir"], geo: geo)
+        var t2 = KKTable.find(rows, headings: Self.secondTable, required: ["status_perkawinan", "kewarganegaraan", "ayah", "ibu", "hubungan", "paspor", "kitap"],
+                              below: t1?.headingBottom, geo: geo)
+        t1?.refine(with: ctx.page.image, slope: geo.slope)
+        t2?.refine(with: ctx.page.image, slope: geo.slope)
+        let tableTop = t1?.headingTop ?? t2?.headingTop ?? Int.max
+
+        // Header: everything above the first table.
+        let headerRows = rows.filter { geo.y($0) < Double(tableTop) }
+        header(headerRows, ctx: ctx, into: &out)
+        noKK(headerRows, ctx: ctx, into: &out)
+        issueDate(rows.filter { geo.y($0) > Double(t2?.headingBottom ?? t1?.headingBottom ?? 0) }, into: &out)
+        if let d = out.fields["tanggal_dikeluarkan"]?.value, let no = out.fields["no_kk"], let v = no.value,
+           v.count == 16, let cd = CalendarDate(iso: d) {
+            // The number carries the date of first issue: agreeing with the printed date confirms it.
+            let ddmmyy = String(format: "%02d%02d%02d", cd.day, cd.month, cd.year % 100)
+            if String(Array(v)[6..<12]) == ddmmyy { out.fields["no_kk"]?.confidence = max(no.confidence, 0.9) }
+        }
+        snapRegions(&out, ctx: ctx)
+
+        // Members.
+        guard let t1 else { return out }
+        let bottom1 = t2?.headingTop ?? Int.max
+        var members = memberRows(rows, table: t1, geo: geo, bottom: bottom1, ctx: ctx)
+        if let t2 {
+            let bottom2 = rows.first { r in geo.y(r) > Double(t2.headingBottom) && r.tokens.contains { TextMatch.fuzzyEquals($0.text, "DIKELUARKAN") } }
+                .map { Int(geo.y($0)) } ?? Int.max
+            let second = memberRows(rows, table: t2, geo: geo, bottom: bottom2, ctx: ctx)
+            for (i, row) in second.enumerated() {
+                // Match by the printed row number, else by order.
+                let n = Int(row.cells["no"].map { Layout.normalize($0) } ?? "")
+                var target: Int? = nil
+                if let n { target = members.firstIndex { Int($0.cells["no"].map { Layout.normalize($0) } ?? "") == n } }
+                if target == nil, i < members.count { target = i }
+                guard let t = target else { continue }
+                for (k, v) in row.cells where k != "no" { members[t].cells[k] = v }
+            }
+        }
+        out.members = members.map { member($0, ctx: ctx, familyRegion: out.fields["no_kk"]?.value.map { String($0.prefix(6)) }) }
+        return out
+    }
+
+    // MARK: - Header
+
+    private func header(_ rows: [TextRow], ctx: PageContext, into out: inout Extraction) {
+        struct Hit { var field: String; var row: Int; var start: Int; var end: Int; var score: Double }
+        var hits: [Hit] = []
+        for (r, row) in rows.enumerated() {
+            let t = row.tokens
+            var i = 0
+            while i < t.count {
+                var found: Hit? = nil
+                for k in 1...min(4, t.count - i) {
+                    // A word right after a colon is a value (`Kabupaten/Kota : KABUPATEN POSO`).
+                    if i > 0 && t[i - 1].isColon { break }
+                    // Labels are words: a value's digits never start or join one.
+                    if t[i..<(i + k)].contains(where: { $0.text.contains(where: \.isNumber) }) { break }
+                    let key = TextMatch.key(t[i..<(i + k)].map(\.text).joined())
+                    guard !key.isEmpty else { continue }
+                    for (field, keys) in Self.headerLabels {
+                        for lk in keys {
+                            var s = TextMatch.similarity(key, lk)
+                            if lk.count <= 6 && key != lk { s = min(s, 0.7) }
+                            if s >= 0.72, s > (found?.score ?? 0) { found = Hit(field: field, row: r, start: i, end: i + k, score: s) }
+                        }
+                    }
+                }
+                if let f = found { hits.append(f); i = f.end } else { i += 1 }
+            }
+        }
+        // Best hit per field.
+        var best: [String: Hit] = [:]
+        for h in hits where best[h.field] == nil || best[h.field]!.score < h.score { best[h.field] = h }
+        for (field, h) in best {
+            let row = rows[h.row]
+            // Value: after the label (and its colon) up to the next label on the row or a wide gap.
+            let nextLabel = hits.filter { $0.row == h.row && $0.start >= h.end }.map(\.start).min() ?? row.tokens.count
+            var value = Array(row.tokens[h.end..<nextLabel]).filter { !$0.isColon && TextMatch.key($0.text) != "" || $0.text.contains("/") || $0.text.contains(".") }
+            value = value.filter { !$0.isColon }
+            let gap = max(4 * row.height, ctx.page.image.width / 12)
+            value = Layout.segments(value, gap: gap).first ?? []
+            // A colon misread as `1`, `|`, `;` or `i`.
+            if value.count >= 2, value[0].text.count == 1, "1|lIi!;".contains(value[0].text) { value.removeFirst() }
+            guard !value.isEmpty else { continue }
+            let text = Layout.normalize(value)
+            guard !text.isEmpty else { continue }
+            switch field {
+            case "rt_rw": out.fields[field] = rtRw(value)
+            case "kode_pos":
+                var digits = KKText.digits(text)
+                if digits.count != 5, let five = value.map({ KKText.digits($0.text) }).last(where: { $0.count == 5 }) { digits = five }
+                if digits.count == 5 { out.fields[field] = Layout.field(digits, value, confidence: Layout.confidence(value) * (digits == text ? 1 : 0.8)) }
+                else { out.fields[field] = Layout.field(nil, value, confidence: 0) }
+            default:
+                out.fields[field] = Layout.field(text, value, confidence: Layout.confidence(value) * min(1, h.score + 0.1))
+            }
+        }
+    }
+
+    private func rtRw(_ t: [Token]) -> FieldValue {
+        let text = t.map(\.text).joined(separator: " ")
+        let mapped = String(text.map { c -> Character in
+            switch c { case "O", "o", "D", "Q": "0"; case "I", "l", "|", "\\": "/"; default: c }
+        })
+        let groups = mapped.split(whereSeparator: { !$0.isNumber }).map(String.init)
+        var a: String? = nil, b: String? = nil
+        if groups.count >= 2 { a = groups[0]; b = groups[1] }
+        else if let g = groups.first, g.count == 6 || g.count == 7 { a = String(g.prefix(3)); b = String(g.suffix(3)) }
+        guard let a, let b, a.count <= 3, b.count <= 3 else { return Layout.field(nil, t, confidence: 0) }
+        let pad = { (s: String) in String(repeating: "0", count: 3 - s.count) + s }
+        let exact = groups.count == 2 && a.count == 3 && b.count == 3
+        return Layout.field("\(pad(a))/\(pad(b))", t, confidence: Layout.confidence(t) * (exact ? 1 : 0.8))
+    }
+
+    /// `No. 3327103110184384` under the title.
+    private func noKK(_ rows: [TextRow], ctx: PageContext, into out: inout Extraction) {
+        var candidates: [(tokens: [Token], score: Int)] = []
+        for row in rows {
+            let t = row.tokens
+            for (i, tok) in t.enumerated() {
+                let digits = KKText.digits(tok.text)
+                // The number after `No.`, or any long digit run in the header.
+                let afterNo = i > 0 && ["NO", "NOMOR", "NOKK", "KK"].contains(TextMatch.key(t[i - 1].text))
+                if digits.count >= 12 { candidates.append(([tok], digits.count == 16 ? 2 : 1 + (afterNo ? 1 : 0))) }
+            }
+            // A number split into groups by OCR.
+            let runs = Layout.segments(t.filter { KKText.digits($0.text).count >= 2 && KKText.digits($0.text).count * 2 >= TextMatch.key($0.text).count }, gap: row.height)
+            for r in runs where r.count >= 2 && KKText.digits(r.map(\.text).joined()).count >= 14 { candidates.append((r, 1)) }
+        }
+        guard let best = candidates.max(by: { a, b in a.score < b.score || a.score == b.score && a.tokens[0].box.y > b.tokens[0].box.y }) else { return }
+        let tokens = best.tokens
+        let raw = tokens.map(\.text).joined()
+        if let v = validNoKK(raw, ctx: ctx) {
+            out.fields["no_kk"] = Layout.field(v, tokens, confidence: Layout.confidence(tokens) * (KKText.digits(raw) == raw ? 1 : 0.85))
+            return
+        }
+        // Digits-only re-read of the number's box.
+        if let box = Layout.box(tokens) {
+            let rect = PixelRect(x: box.x - box.h / 2, y: box.y - box.h / 3, w: box.w + box.h, h: box.h + 2 * (box.h / 3))
+            let again = ctx.recognize(rect, segmentation: .singleLine, whitelist: "0123456789")
+            if let v = validNoKK(again.text, ctx: ctx) {
+                out.fields["no_kk"] = Layout.field(v, tokens, confidence: min(Layout.confidence(tokens), again.meanConfidence) * 0.85)
+                return
+            }
+        }
+        out.fields["no_kk"] = Layout.field(nil, tokens, confidence: 0)
+    }
+
+    private func validNoKK(_ raw: String, ctx: PageContext) -> String? {
+        var mapped = ""
+        for c in raw {
+            if c.isASCII && c.isNumber { mapped.append(c) }
+            else if let d = NIK.confusions[c] { mapped.append(d) }
+            else if c.isWhitespace || ".-:,".contains(c) { continue }
+            else { return nil }
+        }
+        guard mapped.count == 16 else { return nil }
+        let d = Array(mapped).map { Int(String($0))! }
+        let day = d[6] * 10 + d[7], month = d[8] * 10 + d[9]
+        guard ctx.models.wilayah.isKnownDistrict(String(mapped.prefix(6))), (1...31).contains(day), (1...12).contains(month),
+              mapped.suffix(4) != "0000" else { return nil }
+        return mapped
+    }
+
+    private func issueDate(_ rows: [TextRow], into out: inout Extraction) {
+        for row in rows {
+            guard let i = row.tokens.firstIndex(where: { TextMatch.fuzzyEquals($0.text, "DIKELUARKAN") }) else { continue }
+            var rest = Array(row.tokens[(i + 1)...]).filter { !$0.isColon }
+            if let f = rest.first, TextMatch.fuzzyEquals(f.text, "TANGGAL") || TextMatch.key(f.text) == "TGL" { rest.removeFirst() }
+            let seg = Layout.segments(rest, gap: 3 * row.height).first ?? []
+            let text = Layout.normalize(seg)
+            if let d = IndonesianDate.firstDate(in: text) {
+                out.fields["tanggal_dikeluarkan"] = Layout.field(d.iso, seg, confidence: Layout.confidence(seg) * (IndonesianDate.parse(text) != nil ? 1 : 0.8))
+            } else if !seg.isEmpty {
+                out.fields["tanggal_dikeluarkan"] = Layout.field(nil, seg, confidence: 0)
+            }
+            return
+        }
+    }
+
+    private func snapRegions(_ out: inout Extraction, ctx: PageContext) {
+        let w = ctx.models.wilayah
+        var provinceCode: String? = nil
+        if let f = out.fields["provinsi"], let v = f.value {
+            let bare = v.hasPrefix("PROVINSI ") ? String(v.dropFirst(9)) : v
+            if let s = w.snap(bare, level: .province, minimumScore: 0.75) {
+                provinceCode = s.region.code
+                out.fields["provinsi"]?.value = s.region.name
+                out.fields["provinsi"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
+            }
+        }
+        // The regency: within the province when read, else the number's first four digits.
+        var regencyCode: String? = nil
+        if let f = out.fields["kabupaten_kota"], let v = f.value {
+            var prefix = ""
+            var bare = v
+            for p in ["KABUPATEN ", "KAB. ", "KAB ", "KOTA "] where v.hasPrefix(p) {
+                prefix = p == "KOTA " ? "KOTA " : "KABUPATEN "
+                bare = String(v.dropFirst(p.count))
+            }
+            var within = provinceCode
+            if within == nil, let no = out.fields["no_kk"]?.value { within = Wilayah.dotted(String(no.prefix(2))) }
+            if let s = w.snap(prefix + bare, level: .regency, within: within, minimumScore: 0.75),
+               prefix.isEmpty || s.region.isCity == (prefix == "KOTA ") {
+                regencyCode = s.region.code
+                out.fields["kabupaten_kota"]?.value = prefix + s.region.bareName
+                out.fields["kabupaten_kota"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
+            }
+        }
+        if regencyCode == nil, let no = out.fields["no_kk"]?.value, (out.fields["no_kk"]?.confidence ?? 0) >= 0.6 {
+            regencyCode = Wilayah.dotted(String(no.prefix(4)))
+        }
+        var districtCode: String? = nil
+        if let f = out.fields["kecamatan"], let v = f.value, let r = regencyCode {
+            if let s = w.snap(v, level: .district, within: r, minimumScore: 0.75) {
+                districtCode = s.region.code
+                out.fields["kecamatan"]?.value = s.region.bareName
+                out.fields["kecamatan"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
+            }
+        }
+        if let f = out.fields["desa_kelurahan"], let v = f.value, let d = districtCode {
+            if let s = w.snap(v, level: .village, within: d, minimumScore: 0.8) {
+                out.fields["desa_kelurahan"]?.value = s.region.bareName
+                out.fields["desa_kelurahan"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
+            }
+        }
+    }
+
+    // MARK: - Members
+
+    struct MemberRow {
+        var cells: [String: [Token]] = [:]
+        var band: PixelRect
+    }
+
+    /// The data rows of a table: rows between its headings and `bottom` that hold a name or number.
+    private func memberRows(_ rows: [TextRow], table: KKTable, geo: KKGeometry, bottom: Int, ctx: PageContext) -> [MemberRow] {
+        var out: [MemberRow] = []
+        let data = rows.filter { geo.y($0) > Double(table.headingBottom) && geo.y($0) < Double(bottom) }
+        for row in data {
+            let tokens = row.tokens.filter { TextMatch.key($0.text).count >= 1 && $0.box.x >= table.left - row.height && $0.box.maxX <= table.right + row.height }
+            guard !tokens.isEmpty else { continue }
+            var cells: [String: [Token]] = [:]
+            for var t in tokens {
+                // Table rules read as `|`, `(` or `[` stuck to a cell's text.
+                t.text = t.text.trimmingCharacters(in: CharacterSet(charactersIn: "|[]{}()"))
+                guard !t.text.isEmpty else { continue }
+                guard let c = table.column(at: t.box.midX) else { continue }
+                cells[c, default: []].append(t)
+            }
+            // The column numbering row `(1) (2) ...` and empty ruled rows carry no letters.
+            let letters = tokens.map { $0.text.filter(\.isLetter).count }.reduce(0, +)
+            let digits = tokens.map { $0.text.filter(\.isNumber).count }.reduce(0, +)
+            // The column numbering row `(1) (2) ... (10)`.
+            let bracketed = tokens.filter { $0.text.hasPrefix("(") || $0.text.hasSuffix(")") }.count
+            if bracketed * 2 >= tokens.count && tokens.count >= 3 { continue }
+            guard letters >= 3 || digits >= 10 else { continue }
+            // A row whose content spills into neighbouring rows (two-line cells) joins the row above
+            // when it has no name, number or NIK of its own.
+            let primary = table.columns.contains { $0.field == "nik" } ? ["nama", "nik"] : ["status_perkawinan", "hubungan", "kewarganegaraan"]
+            let hasPrimary = primary.contains { f in
+                guard let c = cells[f] else { return false }
+                let text = c.map(\.text).joined()
+                return f == "nik" ? KKText.digits(text).count >= 10 : text.filter(\.isLetter).count >= 3
+            }
+            if !hasPrimary && out.isEmpty { continue }
+            if !hasPrimary, var last = out.popLast() {
+                for (k, v) in cells { last.cells[k, default: []] += v }
+                out.append(last)
+                continue
+            }
+            out.append(MemberRow(cells: cells, band: row.box))
+        }
+        return out
+    }
+
+    private func member(_ row: MemberRow, ctx: PageContext, familyRegion: String?) -> [String: FieldValue] {
+        var m: [String: FieldValue] = [:]
+        func plain(_ field: String) {
+            guard let t = row.cells[field], !t.isEmpty else { return }
+            let text = Layout.normalize(t)
+            guard !text.isEmpty, text != "-" else { return }
+            m[field] = Layout.field(text, t)
+        }
+        func snapped(_ field: String, _ vocabulary: [String], minimum: Double = 0.6) {
+            guard let t = row.cells[field], !t.isEmpty else { return }
+            let text = Layout.normalize(t)
+            guard !text.isEmpty else { return }
+            if let s = Vocabulary.snap(text, to: vocabulary, minimum: minimum) {
+                m[field] = Layout.field(s.0, t, confidence: Layout.confidence(t) * (s.1 == 1 ? 1 : 0.9 * s.1))
+            } else {
+                m[field] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.4)
+            }
+        }
+        plain("nama")
+        snapped("jenis_kelamin", Vocabulary.sex)
+        plain("tempat_lahir")
+        if let t = row.cells["tanggal_lahir"], !t.isEmpty {
+            let text = Layout.normalize(t)
+            if let d = IndonesianDate.firstDate(in: text) {
+                m["tanggal_lahir"] = Layout.field(d.iso, t, confidence: Layout.confidence(t) * (IndonesianDate.parse(text) != nil ? 1 : 0.8))
+            }
+        }
+        snapped("agama", Vocabulary.religion)
+        snapped("pendidikan", Self.education, minimum: 0.7)
+        plain("pekerjaan")
+        snapped("status_perkawinan", Vocabulary.marital)
+        snapped("hubungan", Self.relation)
+        snapped("kewarganegaraan", Vocabulary.citizenship)
+        plain("ayah")
+        plain("ibu")
+        m["nik"] = nik(row, ctx: ctx, printed: m, familyRegion: familyRegion)
+        return m
+    }
+
+    /// The member's NIK: the full-page reading when it is a valid NIK agreeing with the row's
+    /// birth date and sex, else a digits-only re-read of the cell.
+    private func nik(_ row: MemberRow, ctx: PageContext, printed: [String: FieldValue], familyRegion: String?) -> FieldValue? {
+        let tokens = row.cells["nik"] ?? []
+        let birth = printed["tanggal_lahir"]?.value.flatMap(CalendarDate.init(iso:))
+        let sex = printed["jenis_kelamin"]?.value.flatMap(NIK.Sex.init(printed:))
+        let ref = ctx.models.referenceDate, w = ctx.models.wilayah
+
+        func agreement(_ n: NIK) -> Double {
+            var s = 0.0
+            if let birth { s += n.birthDate == birth ? 1 : (n.birthDate.month == birth.month && n.birthDate.day == birth.day ? 0.5 : -1) }
+            if let sex { s += n.sex == sex ? 0.5 : -1 }
+            if let familyRegion, n.regionDigits.prefix(4) == familyRegion.prefix(4) { s += 0.25 }
+            return s
+        }
+        func best(_ raw: String) -> (NIK, Double)? {
+            let c = NIK.repairCandidates(raw: raw, referenceDate: ref, wilayah: w)
+            return c.map { ($0, agreement($0)) }.max { $0.1 < $1.1 }
+        }
+        let full = tokens.isEmpty ? nil : best(tokens.map(\.text).joined())
+        let fullExact = tokens.map(\.text).joined().allSatisfy(\.isNumber)
+        let confident = tokens.allSatisfy { $0.confidence >= 0.8 }
+        let wanted = (birth != nil ? 1.0 : 0) + (sex != nil ? 0.5 : 0)
+        if let full, full.1 >= wanted, fullExact, confident {
+            return Layout.field(full.0.digits, tokens)
+        }
+        // Re-read the cell digits-only.
+        let rect: PixelRect
+        if let b = Layout.box(tokens) {
+            rect = PixelRect(x: b.x - b.h, y: b.y - b.h / 3, w: b.w + 2 * b.h, h: b.h + 2 * (b.h / 3))
+        } else {
+            return nil
+        }
+        var readings: [(NIK, Double, Double)] = []  // nik, agreement, confidence
+        if let full { readings.append((full.0, full.1, Layout.confidence(tokens) * (fullExact ? 1 : 0.85))) }
+        let again = ctx.recognize(rect, segmentation: .singleLine, whitelist: "0123456789")
+        if let r = best(again.text) { readings.append((r.0, r.1, again.meanConfidence)) }
+        if readings.allSatisfy({ $0.1 < wanted }), let crop = ctx.page.image.cropped(rect), let big = crop.scaled(by: 2), let padded = big.bordered(12) {
+            let third = ctx.recognize(on: padded, segmentation: .singleLine, whitelist: "0123456789")
+            if let r = best(third.text) { readings.append((r.0, r.1, third.meanConfidence)) }
+        }
+        guard let pick = readings.max(by: { ($0.1, $0.2) < ($1.1, $1.2) }) else {
+            return Layout.field(nil, tokens, confidence: 0)
+        }
+        // Readings that agree with each other and with the row are trusted; a disagreement lowers it.
+        let agreeing = readings.filter { $0.0.digits == pick.0.digits }.count
+        var conf = pick.2
+        if pick.1 < wanted { conf *= 0.5 }
+        if agreeing < readings.count { conf *= 0.8 }
+        if agreeing >= 2 { conf = min(1, conf + 0.1) }
+        return Layout.field(pick.0.digits, tokens, confidence: conf)
+    }
+}
+
+// MARK: - Geometry
+
+/// Tokens with the page's residual slope removed from their vertical position, for grouping
+/// into rows on a photographed page.
+struct KKGeometry {
+    var tokens: [Token]
+    var slope: Double
+
+    init(words: [OCRWord]) {
+        var tokens: [Token] = []
+        for w in words where !w.text.trimmingCharacters(in: .whitespaces).isEmpty { tokens += Layout.split(w) }
+        self.tokens = tokens
+        // Residual slope: median over Tesseract lines that span some width.
+        var slopes: [Double] = []
+        var lines: [String: [OCRWord]] = [:]
+        for w in words { lines["\(w.block).\(w.line)", default: []].append(w) }
+        for (_, l) in lines where l.count >= 3 {
+            let s = l.sorted { $0.box.x < $1.box.x }
+            let dx = Double(s.last!.box.midX - s.first!.box.midX)
+            guard dx > 150 else { continue }
+            slopes.append(Double(s.last!.box.maxY - s.first!.box.maxY) / dx)
+        }
+        slopes.sort()
+        let s = slopes.isEmpty ? 0 : slopes[slopes.count / 2]
+        self.slope = abs(s) < 0.15 ? s : 0
+    }
+
+    func correctedMidY(_ t: Token) -> Double { Double(t.box.midY) - slope * Double(t.box.midX) }
+
+    /// A row's slope-corrected vertical centre.
+    func y(_ row: TextRow) -> Double {
+        row.tokens.isEmpty ? Double(row.box.midY) : row.tokens.map(correctedMidY).reduce(0, +) / Double(row.tokens.count)
+    }
+
+    /// Rows by vertical overlap in slope-corrected positions.
+    func rows(_ tokens: [Token]) -> [TextRow] {
+        let sorted = tokens.sorted { correctedMidY($0) < correctedMidY($1) }
+        var groups: [(y: Double, h: Int, tokens: [Token])] = []
+        for t in sorted {
+            let y = correctedMidY(t)
+            if let i = groups.lastIndex(where: { abs($0.y - y) <= Double(max($0.h, t.box.h)) * 0.55 }) {
+                let n = Double(groups[i].tokens.count)
+                groups[i].y = (groups[i].y * n + y) / (n + 1)
+                groups[i].h = max(groups[i].h, t.box.h)
+                groups[i].tokens.append(t)
+            } else {
+                groups.append((y, t.box.h, [t]))
+            }
+        }
+        return groups.sorted { $0.y < $1.y }.map { g in
+            let toks = g.tokens.sorted { $0.box.x < $1.box.x }
+            return TextRow(tokens: toks, box: Layout.box(toks)!)
+        }
+    }
+}
+
+/// A member table located by its column headings.
+struct KKTable {
+    var columns: [(field: String, x0: Int, x1: Int)]
+    var headingTop: Int
+    var headingBottom: Int
+    /// The headings' boxes on the page.
+    var headingBoxes: [PixelRect] = []
+    var left: Int { columns.map(\.x0).min() ?? 0 }
+    var right: Int { columns.map(\.x1).max() ?? 0 }
+
+    func column(at x: Int) -> String? {
+        columns.first { x >= $0.x0 && x < $0.x1 }?.field
+    }
+
+    /// The row holding most of `headings`, with the words of any two-line heading just below or above.
+    static func find(_ rows: [TextRow], headings: [(field: String, keys: [String])], required: [String], below: Int? = nil,
+                     geo: KKGeometry) -> KKTable? {
+        var best: (score: Int, row: Int, found: [String: PixelRect])? = nil
+        for (r, row) in rows.enumerated() where below == nil || geo.y(row) > Double(below!) {
+            var found: [String: PixelRect] = [:]
+            // Headings on this row and the row next to it (two-line headings).
+            var tokens = row.tokens
+            if r + 1 < rows.count, rows[r + 1].box.y - row.box.maxY < row.height { tokens += rows[r + 1].tokens }
+            if r > 0, row.box.y - rows[r - 1].box.maxY < row.height { tokens += rows[r - 1].tokens }
+            tokens.sort { $0.box.x < $1.box.x }
+            var used = Set<Int>()
+            for (field, keys) in headings {
+                var hit: (Double, [Int])? = nil
+                for i in tokens.indices where !used.contains(i) {
+                    for k in 1...min(4, tokens.count - i) {
+                        let idx = Array(i..<(i + k))
+                        if idx.contains(where: used.contains) { break }
+                        let key = TextMatch.key(idx.map { tokens[$0].text }.joined())
+                        for lk in keys {
+                            let exact = key == lk
+                            let s = exact ? 1 : (lk.count >= 5 && TextMatch.fuzzyEquals(key, lk) ? 0.85 : 0)
+                            if s > (hit?.0 ?? 0) { hit = (s, idx) }
+                        }
+                    }
+                }
+                if let hit {
+                    hit.1.forEach { used.insert($0) }
+                    found[field] = hit.1.map { tokens[$0].box }.reduce(tokens[hit.1[0]].box) { $0.union($1) }
+                }
+            }
+            let score = required.filter { found[$0] != nil }.count * 10 + found.count
+            if required.filter({ found[$0] != nil }).count >= 3, best == nil || score > best!.score { best = (score, r, found) }
+        }
+        guard let best else { return nil }
+        let order = headings.map(\.field).filter { best.found[$0] != nil }
+        let boxes = order.map { best.found[$0]! }
+        // Columns in heading order must run left to right.
+        var cols: [(String, PixelRect)] = []
+        for (f, b) in zip(order, boxes) where cols.last.map({ b.midX > $0.1.midX }) ?? true { cols.append((f, b)) }
+        let row = rows[best.row]
+        var columns: [(field: String, x0: Int, x1: Int)] = []
+        for (i, c) in cols.enumerated() {
+            // Border between two headings: nearer the wider one's edge than the midpoint would be.
+            let x0 = i == 0 ? c.1.x - 3 * row.height : border(cols[i - 1].1, c.1)
+            let x1 = i == cols.count - 1 ? c.1.maxX + 4 * row.height : border(c.1, cols[i + 1].1)
+            columns.append((c.0, x0, x1))
+        }
+        // Heading band in slope-corrected positions.
+        let top = boxes.map { Int(Double($0.y) - geo.slope * Double($0.midX)) }.min() ?? row.box.y
+        let bottom = boxes.map { Int(Double($0.maxY) - geo.slope * Double($0.midX)) }.max() ?? row.box.maxY
+        return KKTable(columns: columns, headingTop: top, headingBottom: bottom, headingBoxes: boxes)
+    }
+
+    /// Where a column border between two centred headings lies: the cells are centred under the
+    /// headings, so the border is the point equally far from both headings' centres, weighted by
+    /// their widths (a wide heading has a wide column).
+    static func border(_ a: PixelRect, _ b: PixelRect) -> Int {
+        let gap = b.x - a.maxX
+        guard gap > 0 else { return (a.maxX + b.x) / 2 }
+        // Columns are about as wide as their headings plus equal padding on both sides.
+        return a.maxX + gap / 2
+    }
+
+    /// Refines column borders from the table's ruled vertical lines in the heading band.
+    mutating func refine(with image: Pix, slope: Double) {
+        // A band inside the heading cells: centred on the single-line headings, 1.8 text heights tall.
+        guard !headingBoxes.isEmpty else { return }
+        let hs = headingBoxes.map(\.h).sorted()
+        let h = max(4, hs[hs.count / 2])
+        let single = headingBoxes.filter { $0.h <= h * 3 / 2 }.map(\.midY).sorted()
+        let mid = single.isEmpty ? headingBoxes[0].midY : single[single.count / 2]
+        let band = PixelRect(x: max(0, left), y: mid - h * 9 / 10, w: right - left, h: h * 18 / 10)
+        guard let r = band.clipped(width: image.width, height: image.height), let crop = image.cropped(r),
+              let g = crop.grey(), g.width > 10, g.height > 4 else { return }
+        let w = g.width, hh = g.height
+        let px = g.greyBytes()
+        // Ruling lines are the darkest marks; heading cells may be tinted, so Otsu would take the tint.
+        let sortedPx = px.sorted()
+        let median = Int(sortedPx[sortedPx.count / 2]), darkest = Int(sortedPx[sortedPx.count / 100])
+        let threshold = (median + darkest) / 2
+        var counts = [Int](repeating: 0, count: w)
+        for y in 0..<hh {
+            for x in 0..<w {
+                let dark = (max(0, x - 1)...min(w - 1, x + 1)).contains { Int(px[y * w + $0]) < threshold }
+                if dark { counts[x] += 1 }
+            }
+        }
+        var lines: [Int] = []
+        var x = 0
+        while x < w {
+            if Double(counts[x]) >= 0.9 * Double(hh) {
+                var e = x
+                while e + 1 < w && Double(counts[e + 1]) >= 0.9 * Double(hh) { e += 1 }
+                lines.append(r.x + (x + e) / 2)
+                x = e + 1
+            } else { x += 1 }
+        }
+        guard lines.count >= 3 else { return }
+        // Each border moves to the nearest ruled line between the neighbouring headings' centres.
+        for i in columns.indices.dropFirst() {
+            let lo = (columns[i - 1].x0 + columns[i - 1].x1) / 2, hi = (columns[i].x0 + columns[i].x1) / 2
+            let current = columns[i].x0
+            if let l = lines.filter({ $0 > lo && $0 < hi }).min(by: { abs($0 - current) < abs($1 - current) }) {
+                columns[i].x0 = l
+                columns[i - 1].x1 = l
+            }
+        }
+        if let first = lines.first, first < columns[0].x1 { columns[0].x0 = min(columns[0].x0, first) }
+    }
+}
+
+enum KKText {
+    static func digits(_ s: String) -> String {
+        String(s.compactMap { c -> Character? in
+            if c.isASCII && c.isNumber { return c }
+            if let d = NIK.confusions[c] { return d }
+            return nil
+        })
+    }
+
+    static func round(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }

@@ -1,6 +1,381 @@
+import Foundation
 import OCR
 
-/// Reads an employer letter (surat keterangan kerja, paklaring, PHK letter).
+/// Reads an employer letter (surat keterangan kerja, paklaring, PHK letter): the company from
+/// the letterhead, `label : value` lines (Nomor, the employee's Nama / NIK / Jabatan, not a
+/// signer block's), the employment period from the body's wording, the reason category from its
+/// words, the place and date line, and the signer's name under the signature space. Text values
+/// keep their printed case.
 struct LetterExtractor: FieldExtractor {
-    func extract(_ context: PageContext) -> Extraction { Extraction() }
+    static let labels: [(field: String, keys: [String])] = [
+        ("nomor_surat", ["NOMOR", "NO", "NOMORSURAT", "NOSURAT", "NOMER"]),
+        ("nama", ["NAMA", "NAMALENGKAP", "NAMAKARYAWAN", "NAMAPEKERJA"]),
+        ("nik", ["NIK", "NOKTP", "NIKKTP", "NOMORKTP", "NONIK", "NOMORINDUKKEPENDUDUKAN"]),
+        ("jabatan", ["JABATAN", "JABATANTERAKHIR", "POSISI", "BAGIAN"]),
+        ("alamat", ["ALAMAT"]),
+        ("ttl", ["TEMPATTGLLAHIR", "TEMPATTANGGALLAHIR"]),
+    ]
+    static let startKeys: Set<String> = ["SEJAK", "MULAI", "DARI", "TERHITUNG", "TANGGAL", "TGL", "PADA"]
+    static let endKeys: Set<String> = ["SAMPAI", "DENGAN", "SD", "HINGGA", "BERAKHIR", "AKHIR", "SAMPAIDENGAN"]
+    static let roleWords = ["DIREKTUR", "MANAGER", "MANAJER", "HRD", "PERSONALIA", "KEPALA", "PIMPINAN", "SUPERVISOR",
+                            "GENERAL", "HUMAN", "RESOURCES", "BAGIAN", "SDM", "UTAMA", "KABAG", "DIREKSI", "OWNER",
+                            "KOORDINATOR", "MANAGEMENT", "MANAJEMEN", "DEPARTEMEN", "DEPARTMENT", "HEAD", "KEPEGAWAIAN",
+                            "PERSONNEL", "ADMINISTRASI", "KETUA", "WAKIL", "SEKRETARIS"]
+
+    struct Labeled { var field: String; var row: Int; var value: [Token] }
+
+    func extract(_ ctx: PageContext) -> Extraction {
+        var out = Extraction()
+        let geo = KKGeometry(words: ctx.ocr.words)
+        let rows = geo.rows(geo.tokens).filter { r in r.tokens.contains { TextMatch.key($0.text).count >= 1 } }
+        guard !rows.isEmpty else { return out }
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] != nil {
+            for r in rows {
+                FileHandle.standardError.write(Data("\(r.box.y) \(r.tokens.map { "\($0.text)" }.joined(separator: " "))\n".utf8))
+            }
+        }
+        let labeled = rows.enumerated().compactMap { label($0.element, index: $0.offset) }
+
+        // Signer block: `Yang bertanda tangan ... Nama : ... Jabatan : ... menerangkan bahwa`.
+        let firstNama = labeled.first { $0.field == "nama" }?.row ?? rows.count
+        let explain = rows.indices.first { r in
+            rows[r].tokens.contains { TextMatch.fuzzyEquals($0.text, "MENERANGKAN") } && labeled.contains { $0.field == "nama" && $0.row > r }
+        }
+        let signerBlockNama: Labeled? = {
+            guard let e = explain, firstNama < e else { return nil }
+            return labeled.first { $0.field == "nama" && $0.row < e }
+        }()
+        let employeeStart: Int = {
+            if let e = explain { return e + 1 }
+            let signedRow = rows.indices.first { r in rows[r].tokens.contains { TextMatch.fuzzyEquals($0.text, "BERTANDA") } }
+            let namas = labeled.filter { $0.field == "nama" }
+            if let s = signedRow, namas.count >= 2, namas[0].row > s { return namas[1].row }
+            return 0
+        }()
+        func employee(_ field: String) -> Labeled? { labeled.first { $0.field == field && $0.row >= employeeStart } }
+
+        // Company.
+        if let company = letterhead(rows, ctx: ctx) { out.fields["perusahaan"] = company }
+        else if let company = bodyCompany(rows) { out.fields["perusahaan"] = company }
+
+        if let n = labeled.first(where: { $0.field == "nomor_surat" }) {
+            let text = Self.joinCode(n.value)
+            let (fixed, changed) = Self.romanMonths(text)
+            if !fixed.isEmpty { out.fields["nomor_surat"] = Layout.field(fixed, n.value, confidence: Layout.confidence(n.value) * (changed ? 0.8 : 1)) }
+        }
+        if let n = employee("nama") {
+            let text = Self.printed(n.value)
+            if !text.isEmpty { out.fields["nama"] = Layout.field(text, n.value) }
+        }
+        if let j = employee("jabatan") {
+            let text = Self.printed(j.value)
+            if !text.isEmpty { out.fields["jabatan"] = Layout.field(text, j.value) }
+        }
+        if let n = employee("nik") { out.fields["nik"] = nik(n.value, ctx: ctx) }
+
+        // Place and date: the last `Place, date` line.
+        let lastLabelRow = labeled.filter { $0.row >= employeeStart }.map(\.row).max() ?? employeeStart
+        var placeRow: Int? = nil
+        for r in rows.indices.reversed() where r > lastLabelRow {
+            if let (place, date, pt, dt) = placeAndDate(rows[r]) {
+                out.fields["kota_surat"] = Layout.field(place, pt)
+                out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
+                placeRow = r
+                break
+            }
+        }
+
+        // Body: between the employee block and the place/date line.
+        let bodyRows = Array(rows[min(rows.count, lastLabelRow + 1)..<(placeRow ?? rows.count)])
+        period(bodyRows, into: &out)
+        out.fields["alasan_berhenti"] = reason(rows, skip: labeled.first { $0.field == "nomor_surat" }?.row)
+
+        if let p = placeRow {
+            if let s = signer(Array(rows[(p + 1)...]), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama) {
+                out.fields["penandatangan"] = s
+            }
+        }
+        return out
+    }
+
+    // MARK: - Labels
+
+    private func label(_ row: TextRow, index: Int) -> Labeled? {
+        let t = row.tokens
+        guard t.count >= 2 else { return nil }
+        if let colon = t.prefix(6).firstIndex(where: \.isColon), colon > 0, colon < t.count - 1 {
+            let key = TextMatch.key(t[..<colon].map(\.text).joined())
+            if let f = match(key) {
+                let value = Array(t[(colon + 1)...]).filter { !$0.isColon }
+                return value.isEmpty ? nil : Labeled(field: f, row: index, value: value)
+            }
+            return nil
+        }
+        // No colon read: a label word, then a gap, then the value.
+        for k in 1...min(3, t.count - 1) {
+            let key = TextMatch.key(t[..<k].map(\.text).joined())
+            let gap = t[k].box.x - t[k - 1].box.maxX
+            if let f = match(key), gap > row.height {
+                var value = Array(t[k...]).filter { !$0.isColon }
+                // A colon misread as `1`, `|`, `;` or `i`.
+                if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.".contains(c.text),
+                   value[1].box.x - c.box.maxX > c.box.h / 3 {
+                    value.removeFirst()
+                }
+                return Labeled(field: f, row: index, value: value)
+            }
+        }
+        return nil
+    }
+
+    private func match(_ key: String) -> String? {
+        guard !key.isEmpty else { return nil }
+        for (field, keys) in Self.labels {
+            for k in keys {
+                if key == k { return field }
+                if k.count >= 5 && TextMatch.fuzzyEquals(key, k) { return field }
+            }
+        }
+        return nil
+    }
+
+    /// Printed case, single spaces, no stray edge punctuation.
+    static func printed(_ tokens: [Token]) -> String {
+        let s = tokens.map(\.text).joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return s.trimmingCharacters(in: CharacterSet(charactersIn: ":;,-_=~'\"|`() "))
+    }
+
+    /// A letter number: tokens joined without the spaces OCR puts around `/` and `-`.
+    static func joinCode(_ tokens: [Token]) -> String {
+        var out = ""
+        for t in tokens {
+            let text = t.text.trimmingCharacters(in: CharacterSet(charactersIn: ":;,'\"|` "))
+            guard !text.isEmpty else { continue }
+            if out.isEmpty || out.hasSuffix("/") || out.hasSuffix("-") || text.hasPrefix("/") || text.hasPrefix("-") {
+                out += text
+            } else {
+                out += " " + text
+            }
+        }
+        return out.trimmingCharacters(in: CharacterSet(charactersIn: ".,"))
+    }
+
+    /// Letter numbers give the month in Roman numerals (`113/PHK/MMM/I/2019`); OCR reads `I` as
+    /// `1`, `l` or `|`. A segment before the year made only of such glyphs and V/X becomes Roman.
+    static func romanMonths(_ code: String) -> (String, Bool) {
+        var parts = code.components(separatedBy: "/")
+        guard parts.count >= 3 else { return (code, false) }
+        var changed = false
+        for i in parts.indices.dropLast() {
+            let next = parts[i + 1]
+            guard next.count == 4, next.allSatisfy(\.isNumber), next.hasPrefix("19") || next.hasPrefix("20") else { continue }
+            let seg = parts[i]
+            guard !seg.isEmpty, seg.count <= 4, seg.allSatisfy({ "1Il|VXvx".contains($0) }) else { continue }
+            let roman = String(seg.map { c -> Character in "1l|".contains(c) ? "I" : Character(c.uppercased()) })
+            let valid = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+            if valid.contains(roman), roman != seg { parts[i] = roman; changed = true }
+        }
+        return (parts.joined(separator: "/"), changed)
+    }
+
+    // MARK: - Company
+
+    private func letterhead(_ rows: [TextRow], ctx: PageContext) -> FieldValue? {
+        let limit = ctx.page.image.height / 4
+        var best: ([Token], Int)? = nil
+        for row in rows where row.box.y < limit {
+            guard let i = row.tokens.firstIndex(where: { Self.isEntity($0.text) }), i + 1 < row.tokens.count else { continue }
+            let seg = Layout.segments(Array(row.tokens[i...]), gap: 2 * row.height).first ?? []
+            guard seg.count >= 2 else { continue }
+            let h = seg.map(\.box.h).sorted()[seg.count / 2]
+            if best == nil || h > best!.1 { best = (seg, h) }
+        }
+        guard let (seg, _) = best else { return nil }
+        return Layout.field(Self.entityName(seg), seg)
+    }
+
+    static func isEntity(_ s: String) -> Bool {
+        let k = TextMatch.key(s)
+        return k == "PT" || k == "CV" || k == "UD" || k == "PD"
+    }
+
+    static func entityName(_ seg: [Token]) -> String {
+        var parts = seg.map { $0.text }
+        parts[0] = TextMatch.key(parts[0])
+        return parts.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .trimmingCharacters(in: CharacterSet(charactersIn: ":;,.-_'\"|() "))
+    }
+
+    /// `bekerja di PT SINAR JAYA ...` in the body when the letterhead has no PT/CV line.
+    private func bodyCompany(_ rows: [TextRow]) -> FieldValue? {
+        for row in rows {
+            let t = row.tokens
+            for (i, tok) in t.enumerated() where Self.isEntity(tok.text) && tok.text == tok.text.uppercased() {
+                var seg = [tok]
+                for u in t[(i + 1)...] {
+                    let letters = u.text.filter(\.isLetter)
+                    guard !letters.isEmpty, letters == letters.uppercased() else { break }
+                    seg.append(u)
+                }
+                if seg.count >= 2 { return Layout.field(Self.entityName(seg), seg, confidence: Layout.confidence(seg) * 0.7) }
+            }
+        }
+        return nil
+    }
+
+    // MARK: - NIK
+
+    private func nik(_ tokens: [Token], ctx: PageContext) -> FieldValue? {
+        let seg = Layout.segments(tokens, gap: 3 * (tokens.first?.box.h ?? 10)).first ?? tokens
+        let raw = seg.map(\.text).joined()
+        let ref = ctx.models.referenceDate, w = ctx.models.wilayah
+        let first = NIK.repairCandidates(raw: raw, referenceDate: ref, wilayah: w)
+        if first.count == 1, raw.allSatisfy(\.isNumber), seg.allSatisfy({ $0.confidence >= 0.75 }) {
+            return Layout.field(first[0].digits, seg)
+        }
+        guard let b = Layout.box(seg) else { return nil }
+        let rect = PixelRect(x: b.x - b.h, y: b.y - b.h / 3, w: b.w + 2 * b.h, h: b.h + 2 * (b.h / 3))
+        let again = ctx.recognize(rect, segmentation: .singleLine, whitelist: "0123456789")
+        let second = NIK.repairCandidates(raw: again.text, referenceDate: ref, wilayah: w)
+        if let a = first.first, second.contains(where: { $0.digits == a.digits }) {
+            return Layout.field(a.digits, seg, confidence: min(1, max(Layout.confidence(seg), again.meanConfidence)))
+        }
+        if second.count == 1 { return Layout.field(second[0].digits, seg, confidence: again.meanConfidence * 0.8) }
+        if first.count == 1 { return Layout.field(first[0].digits, seg, confidence: Layout.confidence(seg) * 0.7) }
+        return Layout.field(nil, seg, confidence: 0)
+    }
+
+    // MARK: - Dates
+
+    /// `Pekalongan, 28 April 2020`: a short place name, a comma, a date and nothing else.
+    private func placeAndDate(_ row: TextRow) -> (String, CalendarDate, [Token], [Token])? {
+        let t = row.tokens
+        let text = t.map(\.text).joined(separator: " ")
+        guard let m = IndonesianDate.find(in: text).last else { return nil }
+        let before = String(text[text.startIndex..<m.range.lowerBound])
+        let after = text[m.range.upperBound...].trimmingCharacters(in: .whitespaces.union(.punctuationCharacters))
+        guard after.isEmpty else { return nil }
+        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        let hasComma = trimmed.hasSuffix(",") || trimmed.hasSuffix(".")
+        let place = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: ",. "))
+        let words = place.split(separator: " ")
+        guard !words.isEmpty, words.count <= 3, place.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." }),
+              hasComma || words.count == 1 else { return nil }
+        // Tokens: the place words, then the date.
+        let n = words.count
+        let placeTokens = Array(t.prefix(n))
+        let dateTokens = Array(t.dropFirst(n))
+        guard !dateTokens.isEmpty else { return nil }
+        let conf = hasComma ? 1.0 : 0.8
+        var placeField = placeTokens
+        if conf < 1 { placeField = placeTokens }
+        return (place, m.date, placeField, dateTokens)
+    }
+
+    /// The employment period from the body's wording.
+    private func period(_ rows: [TextRow], into out: inout Extraction) {
+        let tokens = rows.flatMap(\.tokens)
+        guard !tokens.isEmpty else { return }
+        // Text with each token's character range, to find which tokens a date covers.
+        var text = ""
+        var ranges: [Range<Int>] = []
+        for t in tokens {
+            if !text.isEmpty { text += " " }
+            let start = text.count
+            text += t.text
+            ranges.append(start..<text.count)
+        }
+        struct Found { var date: CalendarDate; var tokens: [Token]; var first: Int; var last: Int }
+        var dates: [Found] = []
+        for m in IndonesianDate.find(in: text) {
+            let lo = text.distance(from: text.startIndex, to: m.range.lowerBound)
+            let hi = text.distance(from: text.startIndex, to: m.range.upperBound)
+            let idx = ranges.indices.filter { ranges[$0].overlaps(lo..<hi) }
+            guard let a = idx.first, let b = idx.last else { continue }
+            dates.append(Found(date: m.date, tokens: Array(tokens[a...b]), first: a, last: b))
+        }
+        guard !dates.isEmpty else { return }
+        func keysBefore(_ f: Found) -> [String] {
+            tokens[max(0, f.first - 3)..<f.first].map { TextMatch.key($0.text) } + (tokens[max(0, f.first - 1)..<f.first].contains { $0.text.lowercased().contains("s/d") || $0.text.lowercased().contains("s.d") } ? ["SD"] : [])
+        }
+        let start = dates.first { keysBefore($0).contains { Self.startKeys.contains($0) } } ?? dates[0]
+        let startIndex = dates.firstIndex { $0.first == start.first }!
+        out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens)
+        for d in dates[(startIndex + 1)...] {
+            let keys = tokens[max(start.last + 1, d.first - 3)..<d.first].map { TextMatch.key($0.text) }
+            let between = tokens[(start.last + 1)..<d.first]
+            let joined = between.count <= 1 && between.allSatisfy { ["-", "–", "—", "s/d", "s.d.", "sd", "s.d"].contains($0.text.lowercased()) }
+            let sd = between.suffix(2).contains { $0.text.lowercased().hasPrefix("s/d") || $0.text.lowercased().hasPrefix("s.d") }
+            if keys.contains(where: { Self.endKeys.contains($0) }) || joined || sd {
+                out.fields["tanggal_berakhir"] = Layout.field(d.date.iso, d.tokens)
+                break
+            }
+        }
+    }
+
+    // MARK: - Reason
+
+    private func reason(_ rows: [TextRow], skip: Int?) -> FieldValue {
+        let categories: [(String, [String])] = [
+            ("termination", ["PEMUTUSAN", "PHK", "EFISIENSI", "DIBERHENTIKAN", "PENGURANGAN"]),
+            ("contract_end", ["KONTRAK", "PKWT", "TERTENTU"]),
+            ("retirement", ["PENSIUN", "PURNABAKTI", "PURNA"]),
+            ("resign", ["MENGUNDURKAN", "PERMINTAAN", "RESIGN"]),
+        ]
+        var scores: [String: (Int, [Token])] = [:]
+        for (r, row) in rows.enumerated() where r != skip {
+            for t in row.tokens {
+                let k = TextMatch.key(t.text)
+                guard k.count >= 3 else { continue }
+                for (cat, words) in categories {
+                    for w in words where k == w || w.count >= 6 && TextMatch.fuzzyEquals(k, w) || w.count >= 6 && k.hasPrefix(w) {
+                        scores[cat, default: (0, [])].0 += 1
+                        scores[cat, default: (0, [])].1.append(t)
+                    }
+                }
+            }
+        }
+        guard let best = categories.map(\.0).filter({ scores[$0] != nil }).max(by: { scores[$0]!.0 < scores[$1]!.0 }) else {
+            return FieldValue(value: "unknown", confidence: 0.6)
+        }
+        let tokens = scores[best]!.1
+        let others = scores.filter { $0.key != best }.map(\.value.0).reduce(0, +)
+        return Layout.field(best, tokens, confidence: Layout.confidence(tokens) * (others == 0 ? 1 : 0.6))
+    }
+
+    // MARK: - Signer
+
+    private func signer(_ rows: [TextRow], company: String?, blockName: Labeled?) -> FieldValue? {
+        struct Candidate { var row: TextRow; var role: Bool }
+        var lines: [Candidate] = []
+        for row in rows {
+            let words = row.tokens.filter { $0.text.contains(where: \.isLetter) }
+            guard !words.isEmpty else { continue }
+            let letters = words.map { $0.text.filter(\.isLetter).count }.reduce(0, +)
+            let conf = Layout.confidence(words)
+            // Signature strokes and stamp rings read as short low-confidence scraps.
+            guard conf >= 0.5, letters >= 3 else { continue }
+            let text = Self.printed(row.tokens)
+            let key = TextMatch.key(text)
+            if Self.isEntity(row.tokens[0].text) { continue }
+            if let c = company, TextMatch.similarity(key, TextMatch.key(c)) >= 0.7 { continue }
+            if key.hasPrefix("HORMATKAMI") || key.hasPrefix("MENGETAHUI") || key.hasPrefix("AN") && key.count <= 4 { continue }
+            let role = row.tokens.contains { t in Self.roleWords.contains { TextMatch.key(t.text) == $0 || $0.count >= 6 && TextMatch.fuzzyEquals(t.text, $0) } }
+            lines.append(Candidate(row: row, role: role))
+        }
+        var pick: TextRow? = nil
+        // The name sits right above the signer's position.
+        if let i = lines.indices.first(where: { $0 > 0 && lines[$0].role && !lines[$0 - 1].role }) { pick = lines[i - 1].row }
+        if pick == nil { pick = lines.last { !$0.role }?.row }
+        if let b = blockName {
+            let name = Self.printed(b.value)
+            if let row = pick, TextMatch.similarity(TextMatch.key(Self.printed(row.tokens)), TextMatch.key(name)) >= 0.6 {
+                return Layout.field(Self.printed(row.tokens), row.tokens, confidence: min(1, Layout.confidence(row.tokens) + 0.05))
+            }
+            if pick == nil { return Layout.field(name, b.value, confidence: Layout.confidence(b.value) * 0.7) }
+        }
+        guard let row = pick else { return nil }
+        let text = Self.printed(row.tokens)
+        return text.isEmpty ? nil : Layout.field(text, row.tokens)
+    }
 }

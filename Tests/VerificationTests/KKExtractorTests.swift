@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Verification
+
+/// Runs the real pipeline on the KK fixtures and compares with their truth files.
+enum KKFixtures {
+    static let precheck: Precheck? = try? Precheck.load(workers: 1)
+    static let corpus = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("fixtures/corpus")
+
+    static func documents(level: String) -> [(URL, TruthFile)] {
+        let dir = corpus.appendingPathComponent(level)
+        return ((try? CorpusEvaluation.truthFiles(in: dir)) ?? []).filter { $0.1.kind == .kk }
+    }
+
+    static func read(_ url: URL) async -> DocumentResult? {
+        guard let precheck else { return nil }
+        return await precheck.reader.read(.file(url))
+    }
+}
+
+@Suite("KK extraction on the fixture corpus", .serialized)
+struct KKExtractorTests {
+    static let header = ["no_kk", "kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
+                         "kabupaten_kota", "kode_pos", "provinsi", "tanggal_dikeluarkan"]
+
+    /// Member NIKs (the proof a claimant belongs to the family) and the header, per capture level.
+    @Test("member NIKs and header fields", arguments: [("clean", 1.0, 0.9), ("office", 1.0, 0.85), ("phone", 0.9, 0.75)])
+    func level(_ args: (String, Double, Double)) async throws {
+        let (level, nikShare, headerShare) = args
+        let docs = KKFixtures.documents(level: level)
+        try #require(!docs.isEmpty, "no KK fixtures at \(level)")
+        try #require(KKFixtures.precheck != nil, "models not found: run from the package root")
+        var nikTotal = 0, nikFound = 0, fieldTotal = 0, fieldExact = 0
+        for (url, truth) in docs {
+            let result = try #require(await KKFixtures.read(url))
+            #expect(result.kind == .kk, "\(url.lastPathComponent) read as \(result.kind)")
+            let read = Set((result.members ?? []).compactMap { $0["nik"]?.value })
+            for m in truth.members ?? [] {
+                guard let nik = m["nik"] ?? nil else { continue }
+                nikTotal += 1
+                if read.contains(nik) { nikFound += 1 }
+            }
+            // A NIK that is not in the truth must not be reported as certain.
+            let truthNIKs = Set((truth.members ?? []).compactMap { $0["nik"] ?? nil })
+            for m in result.members ?? [] {
+                if let v = m["nik"]?.value, !truthNIKs.contains(v) {
+                    #expect((m["nik"]?.confidence ?? 0) < 0.8, "\(url.lastPathComponent): wrong NIK \(v) reported confidently")
+                }
+            }
+            for name in Self.header {
+                guard let expected = truth.fields[name] ?? nil else { continue }
+                fieldTotal += 1
+                if CorpusEvaluation.same(result.fields[name]?.value, expected) { fieldExact += 1 }
+            }
+        }
+        #expect(Double(nikFound) >= nikShare * Double(nikTotal), "\(level): \(nikFound)/\(nikTotal) member NIKs")
+        #expect(Double(fieldExact) >= headerShare * Double(fieldTotal), "\(level): \(fieldExact)/\(fieldTotal) header fields")
+    }
+
+    /// The other member columns of a clean page: one object per printed row, in row order.
+    @Test("member rows of a clean KK")
+    func memberRows() async throws {
+        let docs = KKFixtures.documents(level: "clean")
+        try #require(KKFixtures.precheck != nil)
+        for (url, truth) in docs {
+            let result = try #require(await KKFixtures.read(url))
+            let members = result.members ?? []
+            let expected = truth.members ?? []
+            #expect(members.count == expected.count, "\(url.lastPathComponent): \(members.count) rows, truth \(expected.count)")
+            var total = 0, exact = 0
+            for (got, want) in zip(members, expected) {
+                for (name, value) in want {
+                    guard let value else { continue }
+                    total += 1
+                    if CorpusEvaluation.same(got[name]?.value, value) { exact += 1 }
+                }
+                // Every value carries a box on the page and a confidence in 0...1.
+                for (_, f) in got where f.value != nil {
+                    #expect(f.box != nil)
+                    #expect((0...1).contains(f.confidence))
+                }
+            }
+            #expect(Double(exact) >= 0.9 * Double(total), "\(url.lastPathComponent): \(exact)/\(total) member fields")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import Verification
+
+@Suite("Employer letter extraction on the fixture corpus", .serialized)
+struct LetterExtractorTests {
+    static func documents(level: String) -> [(URL, TruthFile)] {
+        let dir = KKFixtures.corpus.appendingPathComponent(level)
+        return ((try? CorpusEvaluation.truthFiles(in: dir)) ?? []).filter { $0.1.kind == .employerLetter }
+    }
+
+    @Test("letter fields", arguments: [("clean", 0.95), ("office", 0.95), ("phone", 0.9)])
+    func level(_ args: (String, Double)) async throws {
+        let (level, share) = args
+        let docs = Self.documents(level: level)
+        try #require(!docs.isEmpty)
+        try #require(KKFixtures.precheck != nil, "models not found: run from the package root")
+        var total = 0, exact = 0
+        var misses: [String] = []
+        for (url, truth) in docs {
+            let result = try #require(await KKFixtures.read(url))
+            #expect(result.kind == .employerLetter, "\(url.lastPathComponent) read as \(result.kind)")
+            for (name, value) in truth.fields {
+                total += 1
+                let got = result.fields[name]?.value
+                if let value {
+                    if CorpusEvaluation.same(got, value) { exact += 1 } else { misses.append("\(url.lastPathComponent) \(name): \(got ?? "nil") != \(value)") }
+                } else if got == nil || got!.isEmpty {
+                    exact += 1
+                } else {
+                    misses.append("\(url.lastPathComponent) \(name): \(got!) where the letter has none")
+                }
+            }
+        }
+        #expect(Double(exact) >= share * Double(total), "\(level): \(exact)/\(total): \(misses)")
+    }
+
+    /// A signer block names the signer first: the employee is the `Nama` after `menerangkan bahwa`.
+    @Test("employee, not the signer of a signer block")
+    func signerBlock() async throws {
+        let docs = ["office", "phone"].flatMap { Self.documents(level: $0) }.filter { _, t in
+            t.fields["penandatangan"].flatMap { $0 } != nil
+        }
+        try #require(KKFixtures.precheck != nil)
+        let url = KKFixtures.corpus.appendingPathComponent("office/letter-001.jpg")
+        let truth = try #require(docs.first { $0.0.lastPathComponent == "letter-001.jpg" && $0.0.path.contains("/office/") }?.1)
+        let result = try #require(await KKFixtures.read(url))
+        #expect(CorpusEvaluation.same(result.fields["nama"]?.value, truth.fields["nama"] ?? nil))
+        #expect(!CorpusEvaluation.same(result.fields["nama"]?.value, truth.fields["penandatangan"] ?? nil))
+        #expect(CorpusEvaluation.same(result.fields["penandatangan"]?.value, truth.fields["penandatangan"] ?? nil))
+    }
+
+    /// A letter without an end date leaves `tanggal_berakhir` absent; one without a reason says `unknown`.
+    @Test("absent end date and unknown reason")
+    func absentValues() async throws {
+        try #require(KKFixtures.precheck != nil)
+        let noEnd = try #require(await KKFixtures.read(KKFixtures.corpus.appendingPathComponent("office/letter-002.jpg")))
+        #expect(noEnd.fields["tanggal_berakhir"]?.value == nil)
+        #expect(noEnd.fields["tanggal_mulai"]?.value == "2019-03-01")
+        #expect(noEnd.fields["alasan_berhenti"]?.value == "termination")
+        let noReason = try #require(await KKFixtures.read(KKFixtures.corpus.appendingPathComponent("office/letter-004.jpg")))
+        #expect(noReason.fields["alasan_berhenti"]?.value == "unknown")
+    }
+}
