@@ -182,10 +182,17 @@ extension TestResponse {
     var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
 }
 
-/// The hook for the real pre-check: the lead wires the OCR checker here (for example from the
-/// Verification target's pipeline) when `BERKAS_E2E_CHECKER` is set. Nil skips the end-to-end test.
+/// The hook for the real pre-check: with `BERKAS_E2E_CHECKER` set (any value, e.g. `precheck`)
+/// the end-to-end test runs the Verification pipeline (`Precheck`, Tesseract) over the checkout's
+/// `models/`. Unset, or the pipeline cannot start, is nil: the end-to-end test says it skipped.
 func e2eChecker() -> (any ClaimChecking)? {
     guard let name = ProcessInfo.processInfo.environment["BERKAS_E2E_CHECKER"], !name.isEmpty else { return nil }
-    // Not wired yet: return the real checker named by `name` here.
-    return nil
+    let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models", isDirectory: true)
+    do {
+        return try Precheck.load(workers: ProcessInfo.processInfo.activeProcessorCount, modelDirectory: models)
+    } catch {
+        print("⚠️  BERKAS_E2E_CHECKER=\(name) but the pipeline did not start: \(error)")
+        return nil
+    }
 }
