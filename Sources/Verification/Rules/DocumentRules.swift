@@ -77,7 +77,7 @@ public struct DocumentFieldsRule: ClaimRule {
             guard let doc = input.usable(kind) else { continue }
             var issues = DocumentChecks.issues(for: doc, config: input.config, wilayah: input.wilayah,
                                                referenceDate: input.referenceDate)
-            for own in doc.issues where !issues.contains(where: { same($0, own, slot: kind) }) {
+            for own in doc.issues where !issues.contains(where: { $0.code == own.code && $0.field == own.field }) {
                 var copy = own
                 copy.document = kind.rawValue
                 issues.append(copy)
@@ -87,10 +87,6 @@ public struct DocumentFieldsRule: ClaimRule {
             }
         }
         return findings
-    }
-
-    private func same(_ a: Issue, _ b: Issue, slot: DocumentKind) -> Bool {
-        a.code == b.code && a.field == b.field
     }
 
     private func judge(_ issue: Issue, kind: DocumentKind, doc: DocumentResult, input: ClaimRuleInput) -> RuleFinding {

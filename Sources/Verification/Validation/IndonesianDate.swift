@@ -276,7 +276,6 @@ public enum IndonesianDate {
         let marks = gap.filter { !$0.isWhitespace }
         if gap.isEmpty { return allowEmpty }
         return marks.count <= 1 && marks.allSatisfy { separators.contains($0) }
-            && (marks.count == 1 || gap.contains(where: \.isWhitespace))
     }
 
     private static func date(_ y: String, _ m: String, _ d: String) -> CalendarDate? {
