@@ -118,6 +118,9 @@ struct KTPExtractor: FieldExtractor {
             }
         }
         issuePlaceAndDate(farSegments, rows: rows, into: &out)
+        if out.fields["tanggal_terbit"] == nil || out.fields["tempat_terbit"] == nil {
+            photoColumnPass(farSegments, rows: rows, assigned: assigned, valueLeft: valueLeft, ctx: ctx, into: &out)
+        }
 
         // The NIK, in its own pass; it tells the district that village and district names snap to.
         if let a = assigned["nik"] {
@@ -350,6 +353,36 @@ struct KTPExtractor: FieldExtractor {
                 if !text.isEmpty, !text.contains(where: \.isNumber) {
                     out.fields["tempat_terbit"] = Layout.field(text, above)
                 }
+            }
+        }
+    }
+
+    /// Reads the column under the photo on its own: on the full page, the signature and the
+    /// photo's edge often garble the place and date of issue.
+    private func photoColumnPass(_ far: [(row: Int, tokens: [Token])], rows: [TextRow], assigned: [String: Assignment],
+                                 valueLeft: Int, ctx: PageContext, into out: inout Extraction) {
+        let image = ctx.page.image
+        let valueRight = assigned.compactMap { (f, a) -> Int? in
+            f == "jenis_kelamin" || f == "nik" ? nil : rows[a.row].tokens.last?.box.maxX
+        }.sorted().last ?? (valueLeft + image.width / 3)
+        let farLeft = far.map { $0.tokens[0].box.x }.min()
+        let left = max(valueRight + 10, (farLeft ?? valueRight) - 20)
+        guard let top = assigned["kel_desa"].map({ rows[$0.row].box.y }) ?? assigned["rt_rw"].map({ rows[$0.row].box.maxY }),
+              let bottom = assigned["kewarganegaraan"].map({ rows[$0.row].box.maxY }) ?? assigned["berlaku_hingga"].map({ rows[$0.row].box.y }),
+              bottom > top, left < image.width - 40 else { return }
+        let rect = PixelRect(x: left, y: top, w: image.width - left, h: bottom - top)
+        let result = ctx.recognize(rect, segmentation: .singleBlock)
+        let lines = Layout.rows(result.words).filter { !$0.tokens.isEmpty }
+        guard let d = lines.lastIndex(where: { IndonesianDate.firstDate(in: Layout.normalize($0.tokens)) != nil }) else { return }
+        let dateTokens = lines[d].tokens
+        if out.fields["tanggal_terbit"] == nil, let date = IndonesianDate.firstDate(in: Layout.normalize(dateTokens)) {
+            out.fields["tanggal_terbit"] = Layout.field(date.iso, dateTokens)
+        }
+        if out.fields["tempat_terbit"] == nil, d > 0 {
+            let above = lines[d - 1].tokens
+            let text = Layout.normalize(above)
+            if !text.isEmpty, !text.contains(where: \.isNumber), text.count >= 3 {
+                out.fields["tempat_terbit"] = Layout.field(text, above)
             }
         }
     }

@@ -41,12 +41,15 @@ enum Layout {
         var rows: [TextRow] = []
         for piece in pieces {
             let first = piece[0]
+            // Colons are small; judge the join by the piece's words.
+            let words = piece.filter { !$0.isColon }
+            let lead = box(words.isEmpty ? piece : Array(words.prefix(2)))!
             var best: (index: Int, overlap: Double)? = nil
             for (i, row) in rows.enumerated() {
                 guard let last = row.tokens.last, last.box.maxX <= first.box.x + first.box.h else { continue }
-                let overlap = last.box.verticalOverlap(first.box)
-                let sizeRatio = Double(min(last.box.h, first.box.h)) / Double(max(1, max(last.box.h, first.box.h)))
-                if overlap >= 0.45 && sizeRatio > 0.4 && overlap > (best?.overlap ?? 0) { best = (i, overlap) }
+                let overlap = last.box.verticalOverlap(lead)
+                let sizeRatio = Double(min(last.box.h, lead.h)) / Double(max(1, max(last.box.h, lead.h)))
+                if overlap >= 0.45 && sizeRatio > 0.3 && overlap > (best?.overlap ?? 0) { best = (i, overlap) }
             }
             if let b = best {
                 rows[b.index].tokens += piece

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Runs the built `berkas` executable as a user would.
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let binary: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("berkas")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return root.appendingPathComponent(".build/debug/berkas")
+    }()
+
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["OMP_THREAD_LIMIT"] = "1"
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting: a full pipe would block the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func jsonLines(_ s: String) throws -> [[String: Any]] {
+        try s.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+}
+
+@Suite("berkas command line", .serialized)
+struct CLITests {
+    @Test("Given --help, then every command of the contract is listed")
+    func help() throws {
+        let out = try CLI.run(["--help"])
+        #expect(out.status == 0)
+        for command in ["verify", "check", "serve", "recheck", "eval", "token", "officer"] {
+            #expect(out.stdout.contains(command), "\(command) missing from --help")
+        }
+    }
+
+    @Test("Given a clean KTP, when verified as JSON, then one object with the contract's keys and the right NIK is printed")
+    func verifyJSON() throws {
+        let out = try CLI.run(["verify", "--format", "json", "fixtures/formats/ktp.png"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = try CLI.jsonLines(out.stdout)
+        try #require(lines.count == 1)
+        let obj = lines[0]
+        for key in ["file", "kind", "kind_confidence", "fields", "quality", "issues", "timing_ms"] {
+            #expect(obj[key] != nil, "missing key \(key)")
+        }
+        #expect(obj["kind"] as? String == "ktp")
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: CLI.root.appendingPathComponent("fixtures/formats/ktp.json"))) as! [String: Any]
+        let nik = ((truth["fields"] as! [String: Any])["nik"] as! String)
+        let fields = obj["fields"] as! [String: Any]
+        let read = fields["nik"] as? [String: Any]
+        #expect(read?["value"] as? String == nik)
+        let box = read?["box"] as? [Int]
+        #expect(box?.count == 4)
+    }
+
+    @Test("Given a missing file among readable ones, then the others are reported and the exit status is 2")
+    func missingFile() throws {
+        let out = try CLI.run(["verify", "--format", "json", "fixtures/bad/text.jpg", "no/such/file.png"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("no/such/file.png"))
+        let lines = try CLI.jsonLines(out.stdout)
+        #expect(lines.count == 1)
+        let issues = lines.first?["issues"] as? [[String: Any]]
+        #expect(issues?.first?["code"] as? String == "document.unsupported")
+    }
+
+    @Test("Given bad usage, then the exit status is 1 with a message")
+    func badUsage() throws {
+        let out = try CLI.run(["verify", "--kind", "passport", "fixtures/formats/ktp.png"])
+        #expect(out.status == 1)
+        #expect(!out.stderr.isEmpty)
+        let none = try CLI.run(["check"])
+        #expect(none.status == 1)
+    }
+
+    @Test("Given a claim folder, when checked as JSON, then the verdict object of the contract is printed")
+    func checkJSON() throws {
+        let out = try CLI.run(["check", "--format", "json", "fixtures/claims/c0013"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let v = try #require(try CLI.jsonLines(out.stdout).first)
+        for key in ["claim", "status", "reasons", "documents", "queue"] {
+            #expect(v.keys.contains(key), "missing key \(key)")
+        }
+        #expect(["complete", "incomplete", "review"].contains(v["status"] as? String ?? ""))
+    }
+
+    @Test("Given a folder without claim.json, then the exit status is 2")
+    func unreadableClaim() throws {
+        let out = try CLI.run(["check", "fixtures/bad"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("claim.json"))
+    }
+
+    @Test("Given a command not built yet, then it says so and exits 1")
+    func notAvailable() throws {
+        let out = try CLI.run(["recheck", "--data", "/tmp/berkas-cli-test"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("not available yet"))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import Verification
+
+@Suite("KTP extraction")
+struct KTPExtractionTests {
+    static func cards(_ level: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: fixtureURL("corpus/\(level)").path))?
+            .filter { $0.hasPrefix("ktp-") && !$0.hasSuffix(".json") }.sorted().map { "corpus/\(level)/\($0)" } ?? []
+    }
+
+    func score(_ path: String) async throws -> (DocumentResult, DocumentScore) {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        return (result, CorpusEvaluation.score(result, truth: try truth(of: path)))
+    }
+
+    @Test("Given a clean or office-scanned KTP, when read, then it is a KTP and nearly every field is exact",
+          arguments: cards("clean") + cards("office"))
+    func scans(_ path: String) async throws {
+        let (result, s) = try await score(path)
+        #expect(result.kind == .ktp)
+        let exact = s.fields.values.filter { $0 }.count
+        #expect(Double(exact) >= 0.85 * Double(s.fields.count), "\(path): wrong \(s.fields.filter { !$0.value }.keys.sorted())")
+        // A NIK is exact, or it is reported with low confidence: never confidently wrong.
+        if s.fields["nik"] == false { #expect((result.fields["nik"]?.confidence ?? 0) < 0.8, "\(path)") }
+        #expect(!s.confidentlyWrong.contains("nik"))
+    }
+
+    @Test("Given phone photos of KTPs, when read, then most fields are exact and no NIK is confidently wrong")
+    func phonePhotos() async throws {
+        var fields = 0, exact = 0, niks = 0
+        for path in Self.cards("phone") {
+            let (_, s) = try await score(path)
+            fields += s.fields.count
+            exact += s.fields.values.filter { $0 }.count
+            if s.fields["nik"] == true { niks += 1 }
+            #expect(!s.confidentlyWrong.contains("nik"), "\(path)")
+        }
+        #expect(Double(exact) >= 0.7 * Double(fields), "\(exact)/\(fields)")
+        #expect(niks >= Self.cards("phone").count * 2 / 3)
+    }
+
+    @Test("Given the same card in every file format, when read, then each gives the same NIK and name",
+          arguments: ["ktp.png", "ktp.jpg", "ktp.tif", "ktp.webp", "ktp.bmp", "ktp-exif6.jpg"])
+    func formats(_ file: String) async throws {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("formats/\(file)")))
+        let t = try truth(of: "formats/ktp.png")
+        #expect(result.kind == .ktp)
+        #expect(result.value("nik") == t.fields["nik"] ?? nil)
+        #expect(result.value("nama") == t.fields["nama"] ?? nil)
+    }
+
+    @Test("Given a poor photo, when read, then nothing wrong is reported with high confidence")
+    func poorPhotosNeverConfidentlyWrongNIK() async throws {
+        for path in Self.cards("poor") {
+            let (_, s) = try await score(path)
+            #expect(!s.confidentlyWrong.contains("nik"), "\(path)")
+        }
+    }
+}
