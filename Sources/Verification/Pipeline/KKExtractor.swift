@@ -83,7 +83,13 @@ struct KKExtractor: FieldExtractor {
         snapRegions(&out, ctx: ctx)
 
         // Members.
-        guard let t1 else { return out }
+        let family = out.fields["no_kk"]?.value.map { String($0.prefix(6)) }
+        let members = t1.map { readMembers(rows: rows, geo: geo, t1: $0, t2: t2, ctx: ctx, family: family) }
+        out.members = members
+        return out
+    }
+
+    private func readMembers(rows: [TextRow], geo: KKGeometry, t1: KKTable, t2: KKTable?, ctx: PageContext, family: String?) -> [[String: FieldValue]] {
         let bottom1 = t2?.headingTop ?? Int.max
         var members = memberRows(rows, table: t1, geo: geo, bottom: bottom1, ctx: ctx)
         if let t2 {
@@ -100,8 +106,7 @@ struct KKExtractor: FieldExtractor {
                 for (k, v) in row.cells where k != "no" { members[t].cells[k] = v }
             }
         }
-        out.members = members.map { member($0, ctx: ctx, familyRegion: out.fields["no_kk"]?.value.map { String($0.prefix(6)) }) }
-        return out
+        return members.map { member($0, ctx: ctx, familyRegion: family) }
     }
 
     // MARK: - Header
