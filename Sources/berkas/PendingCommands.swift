@@ -21,8 +21,3 @@ struct OfficerCommand: AsyncParsableCommand {
     }
 }
 
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "OCR speed and memory on a fixture set, beside the tesseract CLI.")
-    @Argument(help: "Folders or files to read.") var inputs: [String]
-    func run() async throws { throw NotAvailable(command: "bench") }
-}

@@ -17,4 +17,16 @@ public struct Issue: Codable, Sendable, Hashable {
         self.field = field
         self.message = message ?? code.message
     }
+
+    enum CodingKeys: String, CodingKey { case code, severity, document, field, message }
+
+    // SPEC: `document` and `field` are present, `null` when they do not apply.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(severity, forKey: .severity)
+        if let document { try c.encode(document, forKey: .document) } else { try c.encodeNil(forKey: .document) }
+        if let field { try c.encode(field, forKey: .field) } else { try c.encodeNil(forKey: .field) }
+        try c.encode(message, forKey: .message)
+    }
 }

@@ -46,8 +46,9 @@ public struct DocumentClassifier: Sendable {
 
         let ranked = scores.sorted { $0.value > $1.value }
         guard let best = ranked.first, best.value >= minimumScore else {
+            // Sure it is something else only when almost no cue of any kind was read.
             let top = ranked.first?.value ?? 0
-            return (.unknown, min(0.99, 0.6 + 0.4 * (1 - top / minimumScore)))
+            return (.unknown, max(0.05, min(0.99, 1 - top / minimumScore)))
         }
         let second = ranked.dropFirst().first?.value ?? 0
         let margin = (best.value - second) / best.value

@@ -106,23 +106,31 @@ struct DocumentAnalysis {
         clock.lap("normalize")
 
         // recognize
+        let confidentWords = { (r: OCRResult) in r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count }
+        let deadline = models.limits.pageDeadlineMs
+        let engine = self.engine
+        // Tesseract's page layout analysis can take a photographed card's dark border and
+        // shading for a picture and read almost nothing; one uniform block then reads it all.
+        func recognizePage(_ image: Pix) -> OCRResult {
+            let auto = engine.recognize(RecognitionRequest(image: image, segmentation: .auto, deadlineMs: deadline))
+            guard confidentWords(auto) < 25, !auto.timedOut else { return auto }
+            let block = engine.recognize(RecognitionRequest(image: image, segmentation: .singleBlock, deadlineMs: deadline))
+            return confidentWords(block) > confidentWords(auto) ? block : auto
+        }
         var first = firstPage
-        var ocr = engine.recognize(RecognitionRequest(image: first.image, segmentation: .auto,
-                                                      deadlineMs: models.limits.pageDeadlineMs))
+        var ocr = recognizePage(first.image)
         // focus: a document that fills little of a photo is cropped and read again, larger:
         // where the words are, or, when too few words were read, the bright region of the photo.
-        let confidentWords = { (r: OCRResult) in r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count }
-        var regions: [PixelRect] = []
-        if let region = Self.textRegion(ocr, page: first) { regions.append(region) }
-        if confidentWords(ocr) < 25, let region = DocumentLocator.brightRegion(first.original) { regions.append(region) }
-        for region in regions {
-            guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: 1600) else { continue }
-            let again = engine.recognize(RecognitionRequest(image: focused.image, segmentation: .auto,
-                                                            deadlineMs: models.limits.pageDeadlineMs))
+        var attempts: [(PixelRect, Int)] = []
+        if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
+        let documentRegion = DocumentLocator.brightRegion(first.original)
+        if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
+        for (i, (region, size)) in attempts.enumerated() where i == 0 || confidentWords(ocr) < 25 {
+            guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size) else { continue }
+            let again = recognizePage(focused.image)
             if confidentWords(again) > confidentWords(ocr) {
                 first = focused
                 ocr = again
-                break
             }
         }
         var more: [(PreparedPage, OCRResult)] = []
@@ -137,7 +145,7 @@ struct DocumentAnalysis {
                                                      height: first.original.height)
         result.kind = expected ?? kind
         result.kindConfidence = expected == nil ? confidence : (kind == expected ? confidence : 0)
-        result.quality = Self.quality(scan: scan, page: first, ocr: ocr)
+        result.quality = Self.quality(scan: scan, page: first, ocr: ocr, documentFound: documentRegion != nil)
         result.text = ([ocr] + more.map(\.1)).map(\.text).joined(separator: "\n\u{0C}\n")
         clock.lap("classify")
 
@@ -203,14 +211,17 @@ struct DocumentAnalysis {
         return f
     }
 
-    static func quality(scan: LoadedScan, page: PreparedPage, ocr: OCRResult) -> Quality {
+    static func quality(scan: LoadedScan, page: PreparedPage, ocr: OCRResult, documentFound: Bool) -> Quality {
         let m = page.measurements
         let confident = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }
         let mean = ocr.words.isEmpty ? 0 : ocr.meanConfidence
-        // Readable: enough words read with confidence. A blank page is readable (and unknown);
-        // a page with marks but no confident words is blurred, dark or cut off.
-        let blank = m.contrast < 12 && ocr.words.count < 3
-        let readable = blank || (confident.count >= 8 && mean >= 0.45)
+        // Readable: enough words read with confidence. Without words, a bright blank page or a
+        // picture with no document in it (a selfie) is readable, just not a document; a dark,
+        // flat image or a document-shaped region whose text cannot be read is not.
+        let noText = ocr.words.count < 3
+        let blank = noText && m.contrast < 12 && m.brightness > 170
+        let picture = noText && m.contrast >= 12 && !documentFound
+        let readable = blank || picture || (confident.count >= 8 && mean >= 0.45)
         return Quality(width: page.original.width, height: page.original.height, pages: scan.pages.count,
                        sharpness: (m.sharpness * 10).rounded() / 10, brightness: m.brightness.rounded(),
                        contrast: m.contrast.rounded(), skewDegrees: (page.skewDegrees * 100).rounded() / 100,
