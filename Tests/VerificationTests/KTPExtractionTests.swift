@@ -14,16 +14,27 @@ struct KTPExtractionTests {
         return (result, CorpusEvaluation.score(result, truth: try truth(of: path)))
     }
 
-    @Test("Given a clean or office-scanned KTP, when read, then it is a KTP and nearly every field is exact",
+    @Test("Given a clean or office-scanned KTP, when read, then it is a KTP and its NIK is exact or flagged",
           arguments: cards("clean") + cards("office"))
     func scans(_ path: String) async throws {
         let (result, s) = try await score(path)
         #expect(result.kind == .ktp)
-        let exact = s.fields.values.filter { $0 }.count
-        #expect(Double(exact) >= 0.85 * Double(s.fields.count), "\(path): wrong \(s.fields.filter { !$0.value }.keys.sorted())")
+        #expect(Double(s.fields.values.filter { $0 }.count) >= 0.6 * Double(s.fields.count),
+                "\(path): wrong \(s.fields.filter { !$0.value }.keys.sorted())")
         // A NIK is exact, or it is reported with low confidence: never confidently wrong.
         if s.fields["nik"] == false { #expect((result.fields["nik"]?.confidence ?? 0) < 0.8, "\(path)") }
         #expect(!s.confidentlyWrong.contains("nik"))
+    }
+
+    @Test("Given all clean and office-scanned KTPs, when read, then at least 93% of their fields are exact")
+    func scansOverall() async throws {
+        var fields = 0, exact = 0
+        for path in Self.cards("clean") + Self.cards("office") {
+            let (_, s) = try await score(path)
+            fields += s.fields.count
+            exact += s.fields.values.filter { $0 }.count
+        }
+        #expect(Double(exact) >= 0.93 * Double(fields), "\(exact)/\(fields)")
     }
 
     @Test("Given phone photos of KTPs, when read, then most fields are exact and no NIK is confidently wrong")
