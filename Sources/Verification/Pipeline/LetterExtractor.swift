@@ -298,9 +298,12 @@ struct LetterExtractor: FieldExtractor {
         func keysBefore(_ f: Found) -> [String] {
             tokens[max(0, f.first - 3)..<f.first].map { TextMatch.key($0.text) } + (tokens[max(0, f.first - 1)..<f.first].contains { $0.text.lowercased().contains("s/d") || $0.text.lowercased().contains("s.d") } ? ["SD"] : [])
         }
-        let start = dates.first { keysBefore($0).contains { Self.startKeys.contains($0) } } ?? dates[0]
+        let keyed = dates.first { keysBefore($0).contains { Self.startKeys.contains($0) } }
+        // Without a start word, the first date counts only when no end word precedes it.
+        guard let start = keyed ?? dates.first(where: { !keysBefore($0).contains { Self.endKeys.contains($0) } }) else { return }
         let startIndex = dates.firstIndex { $0.first == start.first }!
-        out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens)
+        out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens,
+                                                   confidence: Layout.confidence(start.tokens) * (keyed != nil ? 1 : 0.6))
         for d in dates[(startIndex + 1)...] {
             let keys = tokens[max(start.last + 1, d.first - 3)..<d.first].map { TextMatch.key($0.text) }
             let between = tokens[(start.last + 1)..<d.first]
