@@ -50,7 +50,8 @@ public enum DocumentLocator {
         return r.scaled(1 / f).clipped(width: page.width, height: page.height)
     }
 
-    static func otsu(_ px: [UInt8]) -> Int {
+    /// Otsu's threshold of 8-bit grey values: ink or document below/at-or-above it.
+    public static func otsu(_ px: [UInt8]) -> Int {
         var hist = [Int](repeating: 0, count: 256)
         for v in px { hist[Int(v)] += 1 }
         let total = Double(px.count)

@@ -24,7 +24,7 @@ struct NIKReader {
         guard let grey = crop.grey(), grey.width > 8, grey.height > 8 else { return [] }
         let w = grey.width, h = grey.height
         let px = grey.greyBytes()
-        let threshold = Self.otsu(px)
+        let threshold = DocumentLocator.otsu(px)
         let mask = px.map { Int($0) < threshold }
         let comps = Self.components(mask: mask, w: w, h: h)
         guard !comps.isEmpty else { return [] }
@@ -152,24 +152,6 @@ struct NIKReader {
     }
 
     // MARK: - Image helpers
-
-    static func otsu(_ px: [UInt8]) -> Int {
-        var hist = [Int](repeating: 0, count: 256)
-        for v in px { hist[Int(v)] += 1 }
-        let total = Double(px.count)
-        var sum = 0.0
-        for i in 0..<256 { sum += Double(i * hist[i]) }
-        var sumB = 0.0, wB = 0.0, best = 0.0, threshold = 128
-        for t in 0..<256 {
-            wB += Double(hist[t]); if wB == 0 { continue }
-            let wF = total - wB; if wF == 0 { break }
-            sumB += Double(t * hist[t])
-            let mB = sumB / wB, mF = (sum - sumB) / wF
-            let between = wB * wF * (mB - mF) * (mB - mF)
-            if between > best { best = between; threshold = t }
-        }
-        return threshold + 1
-    }
 
     /// Bounding boxes of 8-connected ink components, with their pixel counts.
     static func components(mask: [Bool], w: Int, h: Int) -> [Component] {
