@@ -12,11 +12,13 @@ berkas=.build/debug/berkas
 data=${BERKAS_DATA:-./data}
 port=${PORT:-8080}
 
-"$berkas" serve --data "$data" --port "$port" > "$data.log" 2>&1 &
+mkdir -p "$data"
+log="$data/serve.log"
+"$berkas" serve --data "$data" --port "$port" > "$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "berkas serve did not start; see $data.log" >&2; exit 1; }
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "berkas serve did not start; see $log" >&2; exit 1; }
 token=$("$berkas" token create quickstart --data "$data")
 
 echo "Posting the bundled claims (fixtures/claims) to berkas serve, data in $data ..."
@@ -37,13 +39,15 @@ PY
 done
 echo "Waiting for the verdicts ..."
 printf '%-8s %-11s %-24s %s\n' claim status booked reasons
-for id in "${ids[@]}"; do
-  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/claims/$id?wait=120" | python3 -c '
+show_verdict='
 import json, sys
 v = json.load(sys.stdin)
 q = v.get("queue") or {}
-booked = f"{q.get(\"area\",\"\")} {q.get(\"date\",\"\")} #{q.get(\"position\",\"\")}" if q else "-"
-print(f"{v[\"claim\"] if \"claim\" in v else v[\"id\"]:<8} {v[\"status\"]:<11} {booked:<24} {\" \".join(r[\"code\"] for r in v.get(\"reasons\", []) if r[\"severity\"] == \"error\")}")'
+booked = "%s %s #%s" % (q.get("area", ""), q.get("date", ""), q.get("position", "")) if q else "-"
+errors = " ".join(r["code"] for r in v.get("reasons", []) if r["severity"] == "error") or " ".join(r["code"] + "?" for r in v.get("reasons", []))
+print("%-8s %-11s %-24s %s" % (v.get("claim") or v.get("id"), v["status"], booked, errors))'
+for id in "${ids[@]}"; do
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/claims/$id?wait=120" | python3 -c "$show_verdict"
 done
 echo
-echo "Database: $data/berkas.sqlite  (the server log is $data.log)"
+echo "Database: $data/berkas.sqlite  (the server log is $log)"
