@@ -6,6 +6,42 @@ import Foundation
 public enum DocumentLocator {
     /// The region in `page`'s pixels, or nil when no single region covers 5-92% of the photo.
     public static func brightRegion(_ page: Pix) -> PixelRect? {
+        guard let c = brightComponent(page) else { return nil }
+        let margin = 3
+        let r = PixelRect(x: c.x0 - margin, y: c.y0 - margin, w: c.x1 - c.x0 + 1 + 2 * margin, h: c.y1 - c.y0 + 1 + 2 * margin)
+        return r.scaled(1 / c.scale).clipped(width: page.width, height: page.height)
+    }
+
+    /// The document's four corners in `page`'s pixels when it is turned or seen at an angle
+    /// (a card photographed on a table); nil when there is no document region or it is already
+    /// an upright rectangle, so cropping `brightRegion` is enough.
+    public static func documentQuad(_ page: Pix) -> Quad? {
+        guard let c = brightComponent(page) else { return nil }
+        let f = 1 / c.scale
+        let quad = Quad(topLeft: (Double(c.topLeft.0) * f, Double(c.topLeft.1) * f),
+                        topRight: (Double(c.topRight.0 + 1) * f, Double(c.topRight.1) * f),
+                        bottomRight: (Double(c.bottomRight.0 + 1) * f, Double(c.bottomRight.1 + 1) * f),
+                        bottomLeft: (Double(c.bottomLeft.0) * f, Double(c.bottomLeft.1 + 1) * f))
+        // Corners that sit on their bounding box's corners: an upright rectangle.
+        let box = [(Double(c.x0) * f, Double(c.y0) * f), (Double(c.x1 + 1) * f, Double(c.y0) * f),
+                   (Double(c.x1 + 1) * f, Double(c.y1 + 1) * f), (Double(c.x0) * f, Double(c.y1 + 1) * f)]
+        let size = Double(max(c.x1 - c.x0, c.y1 - c.y0) + 1) * f
+        let off = zip(quad.corners, box).map { hypot($0.0 - $1.0, $0.1 - $1.1) }.max() ?? 0
+        guard off > 0.02 * size else { return nil }
+        // A quadrilateral too far from a rectangle is not a document's outline (a hand, a shadow).
+        guard quad.isPlausibleDocument else { return nil }
+        return quad
+    }
+
+    /// The largest bright connected region at a 320-pixel working size.
+    private struct Component {
+        var count = 0
+        var x0 = Int.max, y0 = Int.max, x1 = 0, y1 = 0
+        var topLeft = (0, 0), topRight = (0, 0), bottomRight = (0, 0), bottomLeft = (0, 0)
+        var scale = 1.0
+    }
+
+    private static func brightComponent(_ page: Pix) -> Component? {
         guard let grey = page.grey() else { return nil }
         let f = 320.0 / Double(max(grey.width, grey.height))
         guard let small = f < 1 ? grey.scaled(by: f) : grey, small.depth == 8 else { return nil }
@@ -19,17 +55,23 @@ public enum DocumentLocator {
         guard nHi > 0, nLo > 0, hi / nHi - lo / nLo > 40 else { return nil }
 
         var label = [Int32](repeating: 0, count: w * h)
-        var best: (count: Int, x0: Int, y0: Int, x1: Int, y1: Int)? = nil
+        var best: Component? = nil
         var stack: [Int] = []
         var next: Int32 = 1
         for start in 0..<(w * h) where Int(px[start]) >= t && label[start] == 0 {
             label[start] = next
             stack.append(start)
-            var count = 0, x0 = w, y0 = h, x1 = 0, y1 = 0
+            var c = Component()
+            // Extreme points along the diagonals are the corners of a turned quadrilateral.
+            var minSum = Int.max, maxSum = Int.min, minDiff = Int.max, maxDiff = Int.min
             while let p = stack.popLast() {
                 let x = p % w, y = p / w
-                count += 1
-                x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
+                c.count += 1
+                c.x0 = min(c.x0, x); c.x1 = max(c.x1, x); c.y0 = min(c.y0, y); c.y1 = max(c.y1, y)
+                if x + y < minSum { minSum = x + y; c.topLeft = (x, y) }
+                if x + y > maxSum { maxSum = x + y; c.bottomRight = (x, y) }
+                if x - y > maxDiff { maxDiff = x - y; c.topRight = (x, y) }
+                if x - y < minDiff { minDiff = x - y; c.bottomLeft = (x, y) }
                 for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
                     let nx = x + dx, ny = y + dy
                     guard nx >= 0, ny >= 0, nx < w, ny < h else { continue }
@@ -37,17 +79,16 @@ public enum DocumentLocator {
                     if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) }
                 }
             }
-            if count > (best?.count ?? 0) { best = (count, x0, y0, x1, y1) }
+            if c.count > (best?.count ?? 0) { best = c }
             next += 1
         }
-        guard let b = best else { return nil }
+        guard var b = best else { return nil }
         let boxArea = Double((b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
         let share = boxArea / Double(w * h)
         // The region must be mostly filled (a document, not scattered highlights).
         guard share > 0.05, share < 0.92, Double(b.count) / boxArea > 0.5 else { return nil }
-        let margin = 3
-        let r = PixelRect(x: b.x0 - margin, y: b.y0 - margin, w: b.x1 - b.x0 + 1 + 2 * margin, h: b.y1 - b.y0 + 1 + 2 * margin)
-        return r.scaled(1 / f).clipped(width: page.width, height: page.height)
+        b.scale = f
+        return b
     }
 
     /// Otsu's threshold of 8-bit grey values: ink or document below/at-or-above it.
@@ -67,5 +108,43 @@ public enum DocumentLocator {
             if between > best { best = between; threshold = t }
         }
         return threshold + 1
+    }
+}
+
+/// A document's outline in a photo: four corners, clockwise from the top left, in pixels.
+public struct Quad: Sendable {
+    public var topLeft: (Double, Double)
+    public var topRight: (Double, Double)
+    public var bottomRight: (Double, Double)
+    public var bottomLeft: (Double, Double)
+
+    public init(topLeft: (Double, Double), topRight: (Double, Double), bottomRight: (Double, Double), bottomLeft: (Double, Double)) {
+        self.topLeft = topLeft; self.topRight = topRight; self.bottomRight = bottomRight; self.bottomLeft = bottomLeft
+    }
+
+    public var corners: [(Double, Double)] { [topLeft, topRight, bottomRight, bottomLeft] }
+
+    /// Width and height of the upright document: the mean of opposite sides.
+    public var uprightSize: (width: Double, height: Double) {
+        func d(_ a: (Double, Double), _ b: (Double, Double)) -> Double { hypot(a.0 - b.0, a.1 - b.1) }
+        return ((d(topLeft, topRight) + d(bottomLeft, bottomRight)) / 2, (d(topLeft, bottomLeft) + d(topRight, bottomRight)) / 2)
+    }
+
+    /// Opposite sides of similar length and corners near right angles: a flat document seen
+    /// at a moderate angle, not a blob that happens to have four extreme points.
+    var isPlausibleDocument: Bool {
+        func d(_ a: (Double, Double), _ b: (Double, Double)) -> Double { hypot(a.0 - b.0, a.1 - b.1) }
+        let top = d(topLeft, topRight), bottom = d(bottomLeft, bottomRight)
+        let left = d(topLeft, bottomLeft), right = d(topRight, bottomRight)
+        guard min(top, bottom, left, right) > 20 else { return false }
+        guard min(top, bottom) / max(top, bottom) > 0.7, min(left, right) / max(left, right) > 0.7 else { return false }
+        let c = corners
+        for i in 0..<4 {
+            let p = c[(i + 3) % 4], q = c[i], r = c[(i + 1) % 4]
+            let a = (p.0 - q.0, p.1 - q.1), b = (r.0 - q.0, r.1 - q.1)
+            let cosine = (a.0 * b.0 + a.1 * b.1) / (hypot(a.0, a.1) * hypot(b.0, b.1))
+            if abs(cosine) > 0.35 { return false }  // corner angle outside about 70-110 degrees
+        }
+        return true
     }
 }

@@ -20,12 +20,51 @@ public struct PreparedPage: Sendable {
     /// Where the prepared image starts in the loaded scan (a document found inside a photo).
     public var offsetX = 0
     public var offsetY = 0
+    /// The rotation applied to `image` about its centre (degrees, clockwise positive), so boxes
+    /// can be turned back onto the scan.
+    public var rotationDegrees = 0.0
+    /// Maps the rectified document back onto the photo (Leptonica's 8 projective
+    /// coefficients) when the page was straightened out of a photo; nil otherwise.
+    public var projection: [Double]? = nil
 
-    /// Maps a rectangle on the prepared image back to the loaded scan.
+    /// Maps a rectangle on the prepared image back to the loaded scan: undo the rotation
+    /// (the bounding box of the turned-back corners), the scale and the crop.
     public func toOriginal(_ r: PixelRect) -> PixelRect {
-        var o = r.scaled(1 / scale)
+        var unrotated = r
+        if rotationDegrees != 0 {
+            let t = rotationDegrees * .pi / 180, c = cos(t), s = sin(t)
+            let cx = Double(image.width) / 2, cy = Double(image.height) / 2
+            let corners = [(r.x, r.y), (r.maxX, r.y), (r.x, r.maxY), (r.maxX, r.maxY)].map { (x, y) -> (Double, Double) in
+                let dx = Double(x) - cx, dy = Double(y) - cy
+                return (cx + c * dx + s * dy, cy - s * dx + c * dy)
+            }
+            let xs = corners.map(\.0), ys = corners.map(\.1)
+            let x0 = Int(xs.min()!.rounded()), y0 = Int(ys.min()!.rounded())
+            unrotated = PixelRect(x: x0, y: y0, w: Int(xs.max()!.rounded()) - x0, h: Int(ys.max()!.rounded()) - y0)
+        }
+        var o = unrotated.scaled(1 / scale)
+        if let c = projection, c.count == 8 {
+            let corners = [(o.x, o.y), (o.maxX, o.y), (o.x, o.maxY), (o.maxX, o.maxY)].map { (x, y) -> (Double, Double) in
+                let x = Double(x), y = Double(y)
+                let d = c[6] * x + c[7] * y + 1
+                return ((c[0] * x + c[1] * y + c[2]) / d, (c[3] * x + c[4] * y + c[5]) / d)
+            }
+            let xs = corners.map(\.0), ys = corners.map(\.1)
+            let x0 = Int(xs.min()!.rounded()), y0 = Int(ys.min()!.rounded())
+            o = PixelRect(x: x0, y: y0, w: Int(xs.max()!.rounded()) - x0, h: Int(ys.max()!.rounded()) - y0)
+        }
         o.x += offsetX; o.y += offsetY
         return o
+    }
+
+    /// The same page turned by `degrees` more (clockwise positive), or nil when Leptonica fails.
+    public func rotated(by degrees: Double) -> PreparedPage? {
+        guard let turned = image.rotated(degrees: degrees) else { return nil }
+        var page = self
+        page.image = turned
+        page.rotationDegrees += degrees
+        page.skewDegrees -= degrees
+        return page
     }
 }
 
@@ -50,6 +89,34 @@ public struct Preprocessor: Sendable {
         return prepared
     }
 
+    /// Straightens the document with outline `quad` out of the photo `page` (perspective and
+    /// turn undone) and prepares it, its long side at least `minimumLongSide`.
+    public func rectify(_ page: Pix, quad: Quad, minimumLongSide: Int) -> PreparedPage? {
+        guard let grey = page.grey(), grey.depth == 8 else { return nil }
+        var (w, h) = quad.uprightSize
+        // The warp keeps the photo's size; a turned document may be longer than the photo is wide.
+        let fit = min(1, Double(grey.width) / w, Double(grey.height) / h)
+        w = (w * fit).rounded(.down); h = (h * fit).rounded(.down)
+        guard w >= 16, h >= 16, let source = ptaCreate(4), let target = ptaCreate(4) else { return nil }
+        var s: UnsafeMutablePointer<PTA>? = source, t: UnsafeMutablePointer<PTA>? = target
+        defer { ptaDestroy(&s); ptaDestroy(&t) }
+        for (x, y) in quad.corners { ptaAddPt(source, Float(x), Float(y)) }
+        for (x, y) in [(0.0, 0.0), (w, 0), (w, h), (0, h)] { ptaAddPt(target, Float(x), Float(y)) }
+        // Coefficients that take a point of the straightened page to the photo: both the warp's
+        // sampling and the boxes' way back.
+        var coefficients: UnsafeMutablePointer<Float>? = nil
+        guard getProjectiveXformCoeffs(target, source, &coefficients) == 0, let vc = coefficients else { return nil }
+        let projection = (0..<8).map { Double(vc[$0]) }
+        lept_free(vc)
+        guard let warped = Pix(owning: pixProjectivePtaGray(grey.pointer, target, source, 255)),
+              let straight = warped.cropped(PixelRect(x: 0, y: 0, w: Int(w), h: Int(h))) else { return nil }
+        let focused = Preprocessor(targetLongSide: max(minimumLongSide, 200)...max(minimumLongSide, targetLongSide.upperBound))
+        guard var prepared = focused.prepare(straight) else { return nil }
+        prepared.original = page
+        prepared.projection = projection
+        return prepared
+    }
+
     public func prepare(_ page: Pix) -> PreparedPage? {
         guard let grey = page.grey() else { return nil }
         let long = max(grey.width, grey.height)
@@ -62,10 +129,13 @@ public struct Preprocessor: Sendable {
         // Uneven light (phone photos, shadows) becomes a flat white background.
         let flat = Pix(owning: pixBackgroundNormSimple(scaled.pointer, nil, nil)) ?? scaled
         var angle: Float = 0, confidence: Float = 0
+        // Leptonica deskews (rotating by the angle found) only when it is confident.
         let deskewed = Pix(owning: pixFindSkewAndDeskew(flat.pointer, 2, &angle, &confidence)) ?? flat
-        let skew = confidence > 2.5 ? Double(angle) : 0
-        return PreparedPage(original: page, image: deskewed, scale: factor, skewDegrees: skew,
-                            measurements: measurements)
+        let turned = deskewed.pointer != flat.pointer && confidence > 0 ? Double(angle) : 0
+        var prepared = PreparedPage(original: page, image: deskewed, scale: factor,
+                                    skewDegrees: confidence > 2.5 ? Double(angle) : 0, measurements: measurements)
+        prepared.rotationDegrees = turned
+        return prepared
     }
 
     /// Sharpness, brightness and contrast at a fixed working width, so figures compare across sizes.
