@@ -25,9 +25,14 @@ private func modelsWithWaitingPeriods(_ months: [String: Int]) throws -> URL {
     return copy
 }
 
-/// The same rules with resign claims no longer waiting and termination claims waiting four months:
-/// c0021 (resign, letter ended 14 days before) becomes complete, c0005 (termination, 98 days) incomplete.
-private let changedWaitingPeriods = ["resign": 0, "termination": 4]
+/// Rules before the change: resign claims wait two months, so c0001 (resign, letter ended 46 days
+/// before it was submitted) is incomplete.
+private let earlierWaitingPeriods = ["resign": 2]
+/// Rules after it: the shipped month for resign, six months after a contract ends, so c0001
+/// becomes complete and c0004 (contract ended about three months before) incomplete.
+private let changedWaitingPeriods = ["contract_end": 6]
+/// c0002 (resign, 85 days) stays complete, c0013 (no KTP) incomplete.
+private let fixtureIDs = ["c0001", "c0002", "c0004", "c0013"]
 
 /// Posts fixture claim folders through the API of a service running `checker`, and waits for
 /// every verdict. Returns each claim's status.
@@ -99,18 +104,19 @@ private func recheckRuns(_ store: AppDatabase) async throws -> [(id: Int64, stat
 
 @Suite("berkas recheck", .serialized)
 struct RecheckTests {
-    @Test("Given claims checked through the API with the shipped rules, when the waiting periods change, then recheck stores the new verdicts, books and releases calls, and audits each change")
+    @Test("Given claims checked through the API under earlier rules, when the waiting periods change, then recheck stores the new verdicts, books and releases calls, and audits each change")
     func changedRulesOverRealScans() async throws {
-        // Given: four fixture claims checked by the service with the real pre-check.
+        // Given: four fixture claims checked by the service with the real pre-check under the earlier rules.
         let service = try await TestService.make()
-        let shipped = try Precheck.load(modelDirectory: checkout.appendingPathComponent("models"))
-        let ids = ["c0001", "c0005", "c0014", "c0021"]
-        let statuses = try await submitFixtureClaims(ids, to: service, checker: shipped)
-        try #require(statuses == ["c0001": "complete", "c0005": "complete", "c0014": "incomplete", "c0021": "incomplete"],
-                     "the shipped rules must give the fixtures' expected verdicts first")
-        let c0005Before = try #require(try await service.store.claim(id: "c0005")?.booking)
-        let c0001Before = try #require(try await service.store.claim(id: "c0001")?.booking)
-        let auditBefore = try await service.store.auditTrail(claimID: "c0014").count
+        let earlier = try Precheck.load(modelDirectory: try modelsWithWaitingPeriods(earlierWaitingPeriods))
+        let statuses = try await submitFixtureClaims(fixtureIDs, to: service, checker: earlier)
+        try #require(statuses == ["c0001": "incomplete", "c0002": "complete", "c0004": "complete", "c0013": "incomplete"],
+                     "the earlier rules must give these verdicts first")
+        let store = service.store
+        let c0004Before = try #require(try await store.claim(id: "c0004")?.booking)
+        let c0002Before = try #require(try await store.claim(id: "c0002")?.booking)
+        #expect(try await store.claim(id: "c0001")?.booking == nil)
+        let auditBefore = try await store.auditTrail(claimID: "c0013").count
 
         // When: re-checked with a copy of models/ whose waiting periods differ.
         let models = try modelsWithWaitingPeriods(changedWaitingPeriods)
@@ -118,56 +124,55 @@ struct RecheckTests {
         let fingerprint = try ConfigFingerprint.compute(modelDirectory: models, languageData: [])
         #expect(fingerprint != (try ConfigFingerprint.compute(modelDirectory: checkout.appendingPathComponent("models"),
                                                                languageData: [])))
-        let recheck = Recheck(store: service.store, checker: changed, selection: RecheckSelection(),
+        let recheck = Recheck(store: store, checker: changed, selection: RecheckSelection(),
                               fingerprint: fingerprint, width: 2)
         var results: [String: ClaimRecheck] = [:]
         let summary = try await recheck.run { results[$0.claim] = $0 }
 
         // Then: the reports say what changed.
-        #expect(Set(results.keys) == Set(ids))
-        let c0021 = try #require(results["c0021"])
-        #expect(c0021.outcome == .changed)
-        #expect(c0021.oldStatus == .incomplete && c0021.newStatus == .complete)
-        #expect(c0021.reasonsRemoved.map(\.code).contains(.letterWaitingPeriod))
-        #expect(c0021.reasonsAdded.isEmpty)
-        let booked = try #require(c0021.queue)
-        #expect(booked.area == "batang")
-        let c0005 = try #require(results["c0005"])
-        #expect(c0005.outcome == .changed)
-        #expect(c0005.oldStatus == .complete && c0005.newStatus == .incomplete)
-        #expect(c0005.reasonsAdded.map(\.code) == [.letterWaitingPeriod])
-        #expect(c0005.oldQueue == c0005Before && c0005.queue == nil)
-        #expect(results["c0001"]?.outcome == .unchanged)
-        #expect(results["c0001"]?.queue == c0001Before)
-        #expect(results["c0014"]?.outcome == .unchanged)
-        #expect(results["c0014"]?.newStatus == .incomplete)
+        #expect(Set(results.keys) == Set(fixtureIDs))
+        let c0001 = try #require(results["c0001"])
+        #expect(c0001.outcome == .changed)
+        #expect(c0001.oldStatus == .incomplete && c0001.newStatus == .complete)
+        #expect(c0001.reasonsRemoved.map(\.code) == [.letterWaitingPeriod])
+        #expect(c0001.reasonsAdded.isEmpty)
+        let booked = try #require(c0001.queue)
+        #expect(booked.area == "pekalongan" && c0001.oldQueue == nil)
+        let c0004 = try #require(results["c0004"])
+        #expect(c0004.outcome == .changed)
+        #expect(c0004.oldStatus == .complete && c0004.newStatus == .incomplete)
+        #expect(c0004.reasonsAdded.map(\.code) == [.letterWaitingPeriod])
+        #expect(c0004.oldQueue == c0004Before && c0004.queue == nil)
+        #expect(results["c0002"]?.outcome == .unchanged)
+        #expect(results["c0002"]?.queue == c0002Before)
+        #expect(results["c0013"]?.outcome == .unchanged)
+        #expect(results["c0013"]?.newStatus == .incomplete)
         #expect(summary.transitions["incomplete -> complete"] == 1)
         #expect(summary.transitions["complete -> incomplete"] == 1)
         #expect(summary.changed == 2 && summary.unchanged == 2 && summary.skipped == 0)
-        #expect(summary.documents == 3 + 3 + 2 + 3)
+        #expect(summary.documents == 3 + 3 + 3 + 2)
         #expect(summary.finished)
 
         // And the store holds them: statuses, the ledger, the audit trail.
-        let store = service.store
-        #expect(try await store.claim(id: "c0021")?.status == .complete)
-        #expect(try await store.claim(id: "c0021")?.booking == booked)
+        #expect(try await store.claim(id: "c0001")?.status == .complete)
+        #expect(try await store.claim(id: "c0001")?.booking == booked)
         let day = try #require(CivilDate(booked.date))
-        #expect(try await store.bookings(area: "batang", date: day).map(\.claim).contains("c0021"))
-        #expect(try await store.claim(id: "c0005")?.status == .incomplete)
-        #expect(try await store.claim(id: "c0005")?.booking == nil)
-        let released = try #require(CivilDate(c0005Before.date))
-        #expect(!(try await store.bookings(area: "pekalongan", date: released).map(\.claim).contains("c0005")))
-        #expect(try await store.claim(id: "c0001")?.booking == c0001Before)
+        #expect(try await store.bookings(area: "pekalongan", date: day).map(\.claim).contains("c0001"))
+        #expect(try await store.claim(id: "c0004")?.status == .incomplete)
+        #expect(try await store.claim(id: "c0004")?.booking == nil)
+        let released = try #require(CivilDate(c0004Before.date))
+        #expect(!(try await store.bookings(area: "pekalongan", date: released).map(\.claim).contains("c0004")))
+        #expect(try await store.claim(id: "c0002")?.booking == c0002Before)
         let runID = try #require(summary.runID)
-        let audit5 = try #require(try await store.auditTrail(claimID: "c0005").last)
-        #expect(audit5.actor == "recheck:\(runID)")
-        #expect(audit5.fromStatus == "complete" && audit5.toStatus == "incomplete")
-        #expect(audit5.detail.contains("released call"))
-        let audit21 = try #require(try await store.auditTrail(claimID: "c0021").last)
-        #expect(audit21.actor == "recheck:\(runID)")
-        #expect(audit21.fromStatus == "incomplete" && audit21.toStatus == "complete")
-        #expect(audit21.detail.contains("booked batang"))
-        #expect(try await store.auditTrail(claimID: "c0014").count == auditBefore + 1)
+        let audit4 = try #require(try await store.auditTrail(claimID: "c0004").last)
+        #expect(audit4.actor == "recheck:\(runID)")
+        #expect(audit4.fromStatus == "complete" && audit4.toStatus == "incomplete")
+        #expect(audit4.detail.contains("released call"))
+        let audit1 = try #require(try await store.auditTrail(claimID: "c0001").last)
+        #expect(audit1.actor == "recheck:\(runID)")
+        #expect(audit1.fromStatus == "incomplete" && audit1.toStatus == "complete")
+        #expect(audit1.detail.contains("booked pekalongan"))
+        #expect(try await store.auditTrail(claimID: "c0013").count == auditBefore + 1)
         #expect(try await recheckRuns(store).map(\.state) == ["finished"])
     }
 
@@ -295,9 +300,9 @@ struct RecheckTests {
         let binary = berkasBinary()
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build berkas first: \(binary.path)")
         // Given: fixture claims stored through the API (the stand-in checker calls them all complete
-        // but c0014, which lacks its letter), and rules where termination waits four months.
+        // but c0013, which lacks its KTP), and rules where a contract's end is followed by six months.
         let service = try await TestService.make()
-        let ids = ["c0001", "c0005", "c0014", "c0021"]
+        let ids = fixtureIDs
         _ = try await submitFixtureClaims(ids, to: service, checker: FormChecker())
         let models = try modelsWithWaitingPeriods(changedWaitingPeriods)
         let arguments = ["recheck", "--data", service.directory.path, "--models", models.path,
@@ -324,17 +329,17 @@ struct RecheckTests {
 
         // And the store holds the verdicts of the changed rules.
         let store = service.store
-        let c0005 = try #require(try await store.claim(id: "c0005"))
-        #expect(c0005.status == .incomplete)
-        #expect(c0005.booking == nil)
-        #expect(c0005.verdict?.reasons.map(\.code).contains(.letterWaitingPeriod) == true)
-        #expect(try await store.auditTrail(claimID: "c0005").last?.actor.hasPrefix("recheck:") == true)
-        for id in ["c0001", "c0021"] {
+        let c0004 = try #require(try await store.claim(id: "c0004"))
+        #expect(c0004.status == .incomplete)
+        #expect(c0004.booking == nil)
+        #expect(c0004.verdict?.reasons.map(\.code) == [.letterWaitingPeriod])
+        #expect(try await store.auditTrail(claimID: "c0004").last?.actor.hasPrefix("recheck:") == true)
+        for id in ["c0001", "c0002"] {
             let claim = try #require(try await store.claim(id: id))
             #expect(claim.status == .complete, "\(id)")
             #expect(claim.booking != nil, "\(id)")
         }
-        #expect(try await store.claim(id: "c0014")?.status == .incomplete)
+        #expect(try await store.claim(id: "c0013")?.status == .incomplete)
         #expect(try await recheckRuns(store).map(\.state) == ["finished"])
     }
 }
