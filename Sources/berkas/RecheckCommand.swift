@@ -126,9 +126,18 @@ struct RecheckCommand: AsyncParsableCommand {
     /// (every write is one transaction, so nothing is left half written).
     private static func onInterrupt(_ stop: RecheckStop) -> any DispatchSourceSignal {
         signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        // The handler runs on this serial queue only, so `first` is never touched concurrently.
+        let queue = DispatchQueue(label: "berkas.recheck.sigint")
+        nonisolated(unsafe) var first: Date?
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: queue)
         source.setEventHandler {
-            if stop.isRequested { Foundation.exit(130) }
+            if let first {
+                // A signal sent to the process and to its group (timeout, some supervisors)
+                // arrives twice at once: only a second Ctrl-C a moment later quits.
+                if Date().timeIntervalSince(first) > 1 { Foundation.exit(130) }
+                return
+            }
+            first = Date()
             stop.request()
             writeError("\nberkas recheck: stopping: finishing the claims in hand (Ctrl-C again to quit at once)")
         }

@@ -295,6 +295,34 @@ struct RecheckTests {
         #expect(states[try #require(fresh.runID)] == "finished")
     }
 
+    @Test("Given claims received on different days and in different states, then --status and --since select only the matching ones")
+    func selectionByStatusAndDay() async throws {
+        let service = try await TestService.make()
+        let store = service.store
+        let client = try #require(try await store.authenticate(token: service.token))
+        let days = ["old": "2024-01-10", "new": "2024-03-05", "newer": "2024-03-06"]
+        for (id, day) in days.sorted(by: { $0.key < $1.key }) {
+            let received = try #require(RecheckSelection(since: CivilDate(day)).sinceInstant()).addingTimeInterval(3600)
+            let form = try JSONDecoder().decode(ClaimForm.self, from: claimJSON(id: id))
+            _ = try await store.submit(NewClaim(form: form, scans: [ScanUpload(slot: "ktp", data: fakeJPEG(id))]),
+                                       client: client, idempotencyKey: nil, now: received)
+            let status: ClaimStatus = id == "newer" ? .review : .incomplete
+            let applied = try await store.applyVerdict(claimID: id, verdict: Verdict(claim: id, status: status, reasons: [], documents: [:]),
+                                                       expectedRevision: 1, actor: "test", now: received)
+            guard case .applied = applied else { Issue.record("verdict not applied to \(id)"); return }
+        }
+        #expect(try await store.recheckCandidates(RecheckSelection()) == ["old", "new", "newer"])
+        #expect(try await store.recheckCandidates(RecheckSelection(since: CivilDate("2024-03-01"))) == ["new", "newer"])
+        #expect(try await store.recheckCandidates(RecheckSelection(since: CivilDate("2024-03-06"))) == ["newer"])
+        #expect(try await store.recheckCandidates(RecheckSelection(statuses: [.incomplete])) == ["old", "new"])
+        #expect(try await store.recheckCandidates(RecheckSelection(statuses: [.complete])).isEmpty)
+        #expect(try RecheckSelection.parseStatuses("review, incomplete") == [.review, .incomplete])
+        #expect(throws: RecheckSelectionError.unknownStatus("pending")) { try RecheckSelection.parseStatuses("pending") }
+        #expect(throws: RecheckSelectionError.unknownStatus("")) { try RecheckSelection.parseStatuses("complete,") }
+        #expect(RecheckSelection(statuses: [.review, .complete, .review]).key
+            == RecheckSelection(statuses: [.complete, .review]).key)
+    }
+
     @Test("Given the built berkas, when recheck is interrupted with SIGINT after the first claim, then it exits 130, and the next run does only the rest and leaves the right state")
     func cliInterruptAndResume() async throws {
         let binary = berkasBinary()
