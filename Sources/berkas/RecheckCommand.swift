@@ -189,7 +189,7 @@ enum RecheckReport {
     static func summary(_ s: RecheckSummary) -> String {
         var head = s.dryRun ? "dry run" : "run \(s.runID.map(String.init) ?? "?")"
         if s.resumed { head += " (continued; \(s.alreadyDone) claim(s) done before)" }
-        var lines = [head + String(format: ": %d claim(s) checked in %.1f s, %d documents, %.2f documents/s",
+        var lines = [head + String(format: ": %d claim(s) in %.1f s, %d documents, %.2f documents/s",
                                    s.processed, s.seconds, s.documents, s.documentsPerSecond)]
         for (transition, n) in s.transitions.sorted(by: { $0.key < $1.key }) {
             lines.append("  " + transition.padding(toLength: 32, withPad: " ", startingAt: 0) + " \(n)")
