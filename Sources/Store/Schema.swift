@@ -110,6 +110,8 @@ enum Schema {
                 t.column("detail", .text).notNull().defaults(to: "")
             }
         }
+        // v3-recheck
+        migrator.registerMigration("v3-recheck", migrate: RecheckSchema.v3)
         return migrator
     }
 }

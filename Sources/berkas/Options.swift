@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OCR
+import Store
 import Verification
 
 /// Output formats of SPEC section 2.
@@ -46,6 +47,27 @@ struct PipelineOptions: ParsableArguments {
                                      limits: limits)
         } catch {
             throw ValidationError("cannot start the OCR pipeline: \(error)")
+        }
+    }
+
+    /// The models folder in use: `--models`, else the one `Precheck` finds.
+    func modelDirectory() throws -> URL {
+        if let models { return URL(fileURLWithPath: models, isDirectory: true) }
+        do { return try ModelDirectory.require() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The identity of the rules, models and language data a verdict depends on.
+    func configFingerprint() throws -> String {
+        let ocr = OCRConfiguration(dataPath: tessdata)
+        let languageData = ocr.languages.split(separator: "+").map {
+            URL(fileURLWithPath: ocr.dataPath).appendingPathComponent("\($0).traineddata")
+        }
+        do {
+            return try ConfigFingerprint.compute(modelDirectory: try modelDirectory(), languageData: languageData)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("cannot read the models or language data: \(error)")
         }
     }
 }

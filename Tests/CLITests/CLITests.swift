@@ -110,8 +110,34 @@ struct CLITests {
 
     @Test("Given a command not built yet, then it says so and exits 1")
     func notAvailable() throws {
-        let out = try CLI.run(["recheck", "--data", "/tmp/berkas-cli-test"])
+        let out = try CLI.run(["officer", "add", "--data", "/tmp/berkas-cli-test", "someone"])
         #expect(out.status == 1)
         #expect(out.stderr.contains("not available yet"))
+    }
+
+    @Test("Given recheck with an unknown status, a pending status, a bad date or no data folder, then it exits 1 with a message")
+    func recheckBadUsage() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("berkas-cli-recheck-\(UUID().uuidString)")
+        let missing = try CLI.run(["recheck", "--data", empty.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("berkas.sqlite"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: empty.path), "recheck must not create a data folder")
+
+        let unknown = try CLI.run(["recheck", "--data", empty.path, "--status", "complete,paid"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("paid"))
+        let pending = try CLI.run(["recheck", "--data", empty.path, "--status", "pending"])
+        #expect(pending.status == 1)
+        #expect(pending.stderr.contains("pending"))
+        let emptyStatus = try CLI.run(["recheck", "--data", empty.path, "--status", "complete,"])
+        #expect(emptyStatus.status == 1)
+        for date in ["2024-13-01", "2024-02-30", "01-02-2024", "yesterday"] {
+            let bad = try CLI.run(["recheck", "--data", empty.path, "--since", date])
+            #expect(bad.status == 1, "\(date)")
+            #expect(bad.stderr.contains("--since"), "\(date): \(bad.stderr)")
+        }
+        let env = try CLI.run(["recheck"], environment: ["BERKAS_DATA": empty.path])
+        #expect(env.status == 1)
+        #expect(env.stderr.contains(empty.path))
     }
 }
