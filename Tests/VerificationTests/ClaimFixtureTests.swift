@@ -10,7 +10,6 @@ struct ClaimFixtureTests {
     /// Clean claims the pipeline still sends back, and why (listed in the issue note as open work).
     static let knownCleanFailures: [String: Comment] = [
         "c0008": "KK photographed by phone: its table text is too small for the current reader, so the KK is judged unreadable",
-        "c0010": "KK photographed by phone: its table text is too small for the current reader, so the KK is judged unreadable",
     ]
 
     func verdict(_ name: String) async throws -> (Verdict, ExpectedVerdict) {
