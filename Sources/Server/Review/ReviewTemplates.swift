@@ -49,7 +49,7 @@ enum ReviewTemplates {
     .problem { padding: .6rem .8rem; border-left: 5px solid var(--bad); background: #fbeeee; margin: .6rem 0; }
     .filters { display: flex; gap: 1rem; flex-wrap: wrap; align-items: end; margin: .8rem 0; }
     .filters label { display: flex; flex-direction: column; font-size: 1rem; }
-    .document { display: grid; grid-template-columns: minmax(320px, 1fr) minmax(420px, 1fr); gap: 1.2rem; border-top: 3px solid var(--line); padding-top: .8rem; margin-top: 1rem; }
+    .document { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.15fr); gap: 1.2rem; border-top: 3px solid var(--line); padding-top: .8rem; margin-top: 1rem; }
     .scan { position: relative; border: 1px solid var(--line); align-self: start; }
     .scan img { display: block; width: 100%; height: auto; }
     .scan svg { position: absolute; inset: 0; width: 100%; height: 100%; }
@@ -57,7 +57,8 @@ enum ReviewTemplates {
     .scan rect.flagged { fill: rgba(200, 0, 0, .15); stroke: #d00000; stroke-width: 4; }
     tr.flagged td { background: #fdeaea; }
     .fields td form { display: flex; gap: .3rem; }
-    .fields input[type=text] { width: 13rem; }
+    .fields input[type=text] { flex: 1; min-width: 6rem; width: 100%; }
+    .fields td:nth-child(2) { overflow-wrap: anywhere; }
     .corrected { color: var(--ok); font-weight: 600; }
     .actions { display: flex; gap: 2rem; flex-wrap: wrap; margin: 1rem 0; padding: .8rem; background: #f4f6f8; border: 1px solid var(--line); }
     .actions form { display: flex; flex-direction: column; gap: .4rem; max-width: 34rem; }
@@ -172,7 +173,7 @@ enum ReviewTemplates {
     <h2>{{title}}</h2>
     {{#hasScan}}
     <div class="scan">
-    <img src="/review/claims/{{claimID}}/scans/{{slot}}.png" alt="Pindaian {{title}}" loading="lazy">
+    <img src="/review/claims/{{claimID}}/scans/{{slot}}.png" alt="Pindaian {{title}}">
     {{#viewBox}}<svg viewBox="{{viewBox}}" preserveAspectRatio="none" aria-hidden="true">{{#boxes}}<rect id="box-{{slot}}-{{name}}" class="{{#flagged}}flagged{{/flagged}}" x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}"><title>{{name}}</title></rect>{{/boxes}}</svg>{{/viewBox}}
     </div>
     <p class="muted">{{fileName}} · <a href="/review/claims/{{claimID}}/scans/{{slot}}">berkas asli</a>{{#pages}} · {{pages}} halaman (kotak pada halaman 1){{/pages}}</p>
