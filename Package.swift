@@ -56,6 +56,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "OCR",
                 "Store",
                 "Verification",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -19,8 +19,8 @@ public func buildApplication(configuration: ServerConfiguration, checker: any Cl
     return buildApplication(configuration: configuration, store: store, checker: checker, logger: logger)
 }
 
-/// The same service over a store the caller opened (tests, or another `ClaimStore`).
-public func buildApplication<Store: ClaimStore>(configuration: ServerConfiguration, store: Store,
+/// The same service over a store the caller opened (tests, or another store).
+public func buildApplication<Store: ClaimStore & OfficerStore & ReviewStore>(configuration: ServerConfiguration, store: Store,
                                                 checker: any ClaimChecking,
                                                 logger: Logger = Logger(label: "berkas")) -> some ApplicationProtocol {
     let jobs = Doorbell()
@@ -38,7 +38,7 @@ public func buildApplication<Store: ClaimStore>(configuration: ServerConfigurati
     return app
 }
 
-func buildRouter<Store: ClaimStore>(configuration: ServerConfiguration, store: Store, jobs: Doorbell,
+func buildRouter<Store: ClaimStore & OfficerStore & ReviewStore>(configuration: ServerConfiguration, store: Store, jobs: Doorbell,
                                     verdicts: VerdictWaiters, metrics: ServiceMetrics) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -63,5 +63,7 @@ func buildRouter<Store: ClaimStore>(configuration: ServerConfiguration, store: S
         .group(context: ClientRequestContext.self)
     ClaimsController(store: store, configuration: configuration, jobs: jobs, verdicts: verdicts).addRoutes(to: api)
     QueueController(store: store).addRoutes(to: api)
+
+    addReviewRoutes(to: router, configuration: configuration, store: store)
     return router
 }

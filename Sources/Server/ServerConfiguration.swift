@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var maxClaimBytes: Int
     /// The longest `?wait=` honoured.
     public var maxWait: Duration
+    /// Marks the officers' session cookie `Secure`: set it when the pages are served over HTTPS
+    /// (directly or behind a proxy), so the cookie never travels in clear.
+    public var secureCookies: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080,
                 dataDirectory: URL = ServerConfiguration.defaultDataDirectory(),
@@ -31,11 +34,12 @@ public struct ServerConfiguration: Sendable {
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 lease: Duration = .seconds(120), pollInterval: Duration = .seconds(1),
                 maxScanBytes: Int = 10 * 1024 * 1024, maxClaimBytes: Int = 64 * 1024,
-                maxWait: Duration = .seconds(60)) {
+                maxWait: Duration = .seconds(60), secureCookies: Bool = false) {
         self.host = host; self.port = port; self.dataDirectory = dataDirectory
         self.keyFile = keyFile; self.branch = branch; self.workers = max(0, workers)
         self.lease = lease; self.pollInterval = pollInterval
         self.maxScanBytes = maxScanBytes; self.maxClaimBytes = maxClaimBytes; self.maxWait = maxWait
+        self.secureCookies = secureCookies
     }
 
     /// `BERKAS_DATA`, else `./data`.

@@ -147,6 +147,9 @@ extension AppDatabase {
         var verdict = verdict
         verdict.claim = claimID
         verdict.queue = nil
+        // What officers decided and recorded is not undone by a machine (Review.swift).
+        if let kept = try Self.keepingCallOutcome(db, claimID: claimID, actor: actor, now: now, verdict: verdict) { return kept }
+        verdict = try Self.withOfficerDecision(db, claimID: claimID, revision: revision, verdict: verdict)
         var detail = "checked revision \(revision): \(verdict.status.rawValue)"
         let existing = try Self.booking(db, claimID: claimID)
 

@@ -110,6 +110,8 @@ enum Schema {
                 t.column("detail", .text).notNull().defaults(to: "")
             }
         }
+        // The officers' pages: sessions, sign-in throttling, and what officers decided.
+        migrator.registerMigration("v2-officers", migrate: OfficerSchema.v2)
         // v3-recheck
         migrator.registerMigration("v3-recheck", migrate: RecheckSchema.v3)
         return migrator

@@ -40,12 +40,6 @@ struct InputUnreadable: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Says plainly that a command is not built yet.
-struct NotAvailable: Error, CustomStringConvertible {
-    var command: String
-    var description: String { "berkas \(command) is not available yet in this build" }
-}
-
 func writeError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }

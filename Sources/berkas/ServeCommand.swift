@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
+    @Flag(help: "Mark the officers' session cookie Secure (set when the pages are served over HTTPS, e.g. behind a proxy).")
+    var secureCookies = false
+
     @OptionGroup var data: DataOptions
     @OptionGroup var pipeline: PipelineOptions
 
@@ -30,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         let precheck = try pipeline.precheck()
         let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.directory,
                                                 workers: pipeline.workers,
-                                                maxScanBytes: pipeline.limits.maxBytes)
+                                                maxScanBytes: pipeline.limits.maxBytes,
+                                                secureCookies: secureCookies)
         let app = try await open(configuration, precheck, logger)
         try await app.runService()
     }

@@ -13,7 +13,7 @@ struct CLI {
 
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Output {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
@@ -22,10 +22,13 @@ struct CLI {
         env["OMP_THREAD_LIMIT"] = "1"
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
+        p.standardInput = inp
         try p.run()
+        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+        try inp.fileHandleForWriting.close()
         // Read before waiting: a full pipe would block the child.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
@@ -108,11 +111,24 @@ struct CLITests {
         #expect(out.stderr.contains("claim.json"))
     }
 
-    @Test("Given a command not built yet, then it says so and exits 1")
-    func notAvailable() throws {
-        let out = try CLI.run(["officer", "add", "--data", "/tmp/berkas-cli-test", "someone"])
-        #expect(out.status == 1)
-        #expect(out.stderr.contains("not available yet"))
+    @Test("Given officer add with a password on stdin, then the account is made; a bad name, area, short or missing password, or a second add exits 1")
+    func officerAdd() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("berkas-cli-officer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let made = try CLI.run(["officer", "add", "--data", data.path, "--area", "batang", "ani"], input: "rahasia-panjang-1\n")
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("ani"))
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("berkas.sqlite").path))
+        let again = try CLI.run(["officer", "add", "--data", data.path, "ani"], input: "rahasia-panjang-2\n")
+        #expect(again.status == 1)
+        for (arguments, input) in [(["officer", "add", "--data", data.path, "Bad Name!"], "rahasia-panjang-1\n"),
+                                   (["officer", "add", "--data", data.path, "--area", "jakarta", "budi"], "rahasia-panjang-1\n"),
+                                   (["officer", "add", "--data", data.path, "citra"], "pendek\n"),
+                                   (["officer", "add", "--data", data.path, "dewi"], "")] {
+            let out = try CLI.run(arguments, input: input)
+            #expect(out.status == 1, "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.isEmpty)
+        }
     }
 
     @Test("Given recheck with an unknown status, a pending status, a bad date or no data folder, then it exits 1 with a message")
