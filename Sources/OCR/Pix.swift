@@ -142,6 +142,15 @@ public final class Pix: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
 
+    /// The image as a baseline JPEG (tests make large photos with it).
+    public func jpegData(quality: Int = 85) -> [UInt8]? {
+        var data: UnsafeMutablePointer<UInt8>? = nil
+        var size: Int = 0
+        guard pixWriteMemJpeg(&data, &size, pointer, Int32(quality), 0) == 0, let data else { return nil }
+        defer { free(data) }
+        return Array(UnsafeBufferPointer(start: data, count: size))
+    }
+
     public func writePNG(to path: String) -> Bool {
         pixWritePng(path, pointer, 0) == 0
     }

@@ -6,6 +6,10 @@ public struct LoadedScan: Sendable {
     public var format: ImageFormat
     public var pages: [Pix]
     public var bytes: Int
+    /// How many file pixels one loaded pixel stands for: a huge JPEG is decoded at 1/2, 1/4 or
+    /// 1/8 of its size (libjpeg scales while decoding), so a 50-megapixel photo never sits in
+    /// memory at full size. Boxes are reported in the file's pixels.
+    public var reduction: Int = 1
 }
 
 /// Loads scans with every limit checked before decoding. PDFs are rasterised by poppler in a
@@ -15,6 +19,9 @@ public struct ScanLoader: Sendable {
     public var limits: ScanLimits
     /// Smallest side a readable document image can have.
     public var minSide = 64
+    /// JPEGs larger than this on their long side are decoded reduced; OCR never reads a page
+    /// larger than about 3200 pixels anyway.
+    public var maxDecodedLongSide = 4000
 
     public init(limits: ScanLimits = .default) {
         self.limits = limits
@@ -48,13 +55,16 @@ public struct ScanLoader: Sendable {
             throw ScanError.unsupportedFormat(describeUnknown(data))
         }
         var pages: [Pix]
+        var reduction = 1
         switch format {
         case .pdf:
             pages = try PDFRasterizer(limits: limits).rasterize(data: data, existingFile: pdfPath)
         case .tiff:
             pages = try data.withUnsafeBytes { try decodeTIFF($0) }
         default:
-            pages = try data.withUnsafeBytes { try [decodeRaster($0, format: format)] }
+            let decoded = try data.withUnsafeBytes { try decodeRaster($0, format: format) }
+            pages = [decoded.pix]
+            reduction = decoded.reduction
         }
         if pages.isEmpty { throw ScanError.corrupt("no pages") }
         for page in pages where min(page.width, page.height) < minSide {
@@ -64,7 +74,7 @@ public struct ScanLoader: Sendable {
             let orientation = EXIFOrientation.read(Array(data.prefix(256 * 1024)))
             pages = try pages.map { try Self.applyOrientation(orientation, to: $0) }
         }
-        return LoadedScan(format: format, pages: pages, bytes: data.count)
+        return LoadedScan(format: format, pages: pages, bytes: data.count, reduction: reduction)
     }
 
     private func checkDimensions(width: Int32, height: Int32) throws {
@@ -73,7 +83,7 @@ public struct ScanLoader: Sendable {
         if w * h > limits.maxPixels { throw ScanError.tooManyPixels(width: w, height: h, limit: limits.maxPixels) }
     }
 
-    private func decodeRaster(_ raw: UnsafeRawBufferPointer, format: ImageFormat) throws -> Pix {
+    private func decodeRaster(_ raw: UnsafeRawBufferPointer, format: ImageFormat) throws -> (pix: Pix, reduction: Int) {
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw ScanError.empty }
         var fmt: Int32 = 0, w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, cmap: Int32 = 0
         guard pixReadHeaderMem(base, raw.count, &fmt, &w, &h, &bps, &spp, &cmap) == 0 else {
@@ -81,10 +91,12 @@ public struct ScanLoader: Sendable {
         }
         try checkDimensions(width: w, height: h)
         let pix: Pix?
+        var reduction = 1
         switch format {
         case .jpeg:
             var warnings: Int32 = 0
-            pix = Pix(owning: pixReadMemJpeg(base, raw.count, 0, 1, &warnings, 0))
+            while reduction < 8, Int(max(w, h)) / reduction > maxDecodedLongSide { reduction *= 2 }
+            pix = Pix(owning: pixReadMemJpeg(base, raw.count, 0, Int32(reduction), &warnings, 0))
             if warnings > 0, !Self.jpegHasEnd(raw) { throw ScanError.corrupt("truncated JPEG") }
         case .png: pix = Pix(owning: pixReadMemPng(base, raw.count))
         case .webp: pix = Pix(owning: pixReadMemWebP(base, raw.count))
@@ -93,7 +105,7 @@ public struct ScanLoader: Sendable {
         case .tiff, .pdf: pix = nil
         }
         guard let pix else { throw ScanError.corrupt("\(format.rawValue) data could not be decoded") }
-        return pix
+        return (pix, reduction)
     }
 
     private func decodeTIFF(_ raw: UnsafeRawBufferPointer) throws -> [Pix] {

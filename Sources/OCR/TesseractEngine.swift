@@ -159,6 +159,9 @@ public final class TesseractEngine {
         let timedOut = status != 0 || elapsedMs >= Double(request.deadlineMs)
         let words = collectWords()
         TessBaseAPIClear(api)
+        if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
+            FileHandle.standardError.write(Data("ocr psm=\(request.segmentation) \(request.image.width)x\(request.image.height) rect=\(String(describing: request.rect)) wl=\(request.whitelist != nil) words=\(words.count) \(Int(elapsedMs)) ms\n".utf8))
+        }
         let mean = words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count)
         return OCRResult(words: words, meanConfidence: mean, timedOut: timedOut,
                          milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)

@@ -197,8 +197,9 @@ struct DocumentAnalysis {
         case .employerLetter: extraction = LetterExtractor().extract(context)
         case .unknown: break
         }
-        result.fields = extraction.fields.mapValues { Self.toOriginal($0, page: first) }
-        result.members = extraction.members?.map { $0.mapValues { Self.toOriginal($0, page: first) } }
+        let reduction = scan.reduction
+        result.fields = extraction.fields.mapValues { Self.toOriginal($0, page: first, reduction: reduction) }
+        result.members = extraction.members?.map { $0.mapValues { Self.toOriginal($0, page: first, reduction: reduction) } }
         result.issues += extraction.issues
         clock.lap("extract")
 
@@ -252,11 +253,12 @@ struct DocumentAnalysis {
         return median
     }
 
-    static func toOriginal(_ f: FieldValue, page: PreparedPage) -> FieldValue {
+    /// A field's box in the file's pixels.
+    static func toOriginal(_ f: FieldValue, page: PreparedPage, reduction: Int) -> FieldValue {
         var f = f
         if let b = f.box {
             let r = page.toOriginal(PixelRect(x: b.x, y: b.y, w: b.w, h: b.h))
-            f.box = Box(x: r.x, y: r.y, w: r.w, h: r.h)
+            f.box = Box(x: r.x * reduction, y: r.y * reduction, w: r.w * reduction, h: r.h * reduction)
         }
         return f
     }
@@ -274,7 +276,7 @@ struct DocumentAnalysis {
         // A photographed table (a KK) adds many low-confidence fragments of ruled lines to the
         // mean; plenty of confident words still make the page readable.
         let readable = blank || picture || (confident.count >= 8 && mean >= 0.45) || confident.count >= 40
-        return Quality(width: page.original.width, height: page.original.height, pages: scan.pages.count,
+        return Quality(width: page.original.width * scan.reduction, height: page.original.height * scan.reduction, pages: scan.pages.count,
                        sharpness: (m.sharpness * 10).rounded() / 10, brightness: m.brightness.rounded(),
                        contrast: m.contrast.rounded(), skewDegrees: (page.skewDegrees * 100).rounded() / 100,
                        ocrConfidence: (mean * 1000).rounded() / 1000, words: ocr.words.count, readable: readable)
