@@ -138,6 +138,10 @@ public struct Quad: Sendable {
         let left = d(topLeft, bottomLeft), right = d(topRight, bottomRight)
         guard min(top, bottom, left, right) > 20 else { return false }
         guard min(top, bottom) / max(top, bottom) > 0.7, min(left, right) / max(left, right) > 0.7 else { return false }
+        // ID cards (85.6 x 54 mm) and A4/F4 pages are 1.4 to 1.6 times as long as wide; a
+        // square-ish outline is a card with its shadow or something else.
+        let aspect = max(top + bottom, left + right) / min(top + bottom, left + right)
+        guard aspect > 1.25, aspect < 1.85 else { return false }
         let c = corners
         for i in 0..<4 {
             let p = c[(i + 3) % 4], q = c[i], r = c[(i + 1) % 4]
