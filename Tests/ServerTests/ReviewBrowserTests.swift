@@ -13,10 +13,17 @@ import Verification
 
 /// The officers' pages in a real browser: the real server on a port, the real pre-check
 /// (Tesseract) on a fixture claim, and headless Chromium driven over the DevTools protocol.
-/// Screenshots of the list and the claim page are written to docs/screenshots/.
+/// Screenshots of the list and the claim page are written to .build/screenshots/ (or to the
+/// folder in BERKAS_SCREENSHOTS: `BERKAS_SCREENSHOTS=docs/screenshots` refreshes the committed ones).
 @Suite("Officers' pages in headless Chromium", .serialized)
 struct ReviewBrowserTests {
     static let repository = fixturesDirectory.deletingLastPathComponent()
+    static var screenshots: URL {
+        if let dir = ProcessInfo.processInfo.environment["BERKAS_SCREENSHOTS"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir, relativeTo: repository)
+        }
+        return repository.appendingPathComponent(".build/screenshots")
+    }
 
     @Test func anOfficerSignsInCorrectsAFieldAndApprovesAFlaggedClaim() async throws {
         guard let chromium = Chromium.executable() else {
@@ -65,7 +72,7 @@ struct ReviewBrowserTests {
             try await page.waitUntil("location.pathname === '/review' && document.readyState === 'complete'")
             // Then the list shows the flagged claim with its reasons
             #expect(try await page.text().contains("Nama pada KTP sedikit berbeda"))
-            try await page.screenshot(to: Self.repository.appendingPathComponent("docs/screenshots/review-list.png"))
+            try await page.screenshot(to: Self.screenshots.appendingPathComponent("review-list.png"))
 
             // When they open it from the list
             try await page.run("document.querySelector('a[href=\"/review/claims/\(id)\"]').click();")
@@ -84,7 +91,7 @@ struct ReviewBrowserTests {
             try await page.waitUntil("location.search.includes('done=corrected') && document.readyState === 'complete'")
             try await page.waitUntil("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
             #expect(try await page.text().contains("TEGUH MAULANA (oleh ani)"))
-            try await page.screenshot(to: Self.repository.appendingPathComponent("docs/screenshots/claim-page.png"))
+            try await page.screenshot(to: Self.screenshots.appendingPathComponent("claim-page.png"))
 
             // And approve it
             try await page.run("document.getElementById('approve').click();")

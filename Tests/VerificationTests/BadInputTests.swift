@@ -42,4 +42,23 @@ struct BadInputTests {
         #expect(result.issues.first?.code == .documentUnsupported)
         #expect(result.file == "../../etc/passwd")
     }
+
+    @Test("Given poor phone photos, when read, then each is its true kind or unknown, never another kind, and an unreadable one is still named when its title came through")
+    func poorPhotosKeepTheirKind() async throws {
+        let dir = fixtureURL("corpus/poor")
+        let scans = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jpg") }.sorted()
+        var namedUnreadable = 0
+        for file in scans {
+            let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(
+                file.replacingOccurrences(of: ".jpg", with: ".json")))) as? [String: Any]
+            let kind = DocumentKind(rawValue: truth?["kind"] as? String ?? "") ?? .unknown
+            let result = await sharedPrecheck.reader.read(.file(dir.appendingPathComponent(file)))
+            #expect(result.kind == kind || result.kind == .unknown, "\(file): \(kind) read as \(result.kind)")
+            if kind != .unknown, result.kind == kind, result.issues.contains(where: { $0.code == .documentUnreadable }) {
+                namedUnreadable += 1
+            }
+        }
+        // The claimant is asked for a better photo of *this* document, not for another one.
+        #expect(namedUnreadable >= 3)
+    }
 }

@@ -22,8 +22,10 @@ public struct DocumentClassifier: Sendable {
 
     public init() {}
 
-    public func classify(words: [OCRWord], width: Int, height: Int) -> (kind: DocumentKind, confidence: Double) {
-        let tokens = Set(words.filter { $0.confidence > 0.3 }.map { TextMatch.key($0.text) }.filter { $0.count >= 2 })
+    /// `minimumWordConfidence` lets an unreadable scan still be recognised by the few title
+    /// and label words that came through.
+    public func classify(words: [OCRWord], width: Int, height: Int, minimumWordConfidence: Double = 0.3) -> (kind: DocumentKind, confidence: Double) {
+        let tokens = Set(words.filter { $0.confidence > minimumWordConfidence }.map { TextMatch.key($0.text) }.filter { $0.count >= 2 })
         var scores: [DocumentKind: Double] = [:]
         for (kind, cues) in Self.cues {
             var s = 0.0

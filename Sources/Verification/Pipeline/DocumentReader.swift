@@ -178,7 +178,12 @@ struct DocumentAnalysis {
         clock.lap("classify")
 
         if !result.quality.readable {
-            result.kind = expected ?? .unknown
+            // Too poor to read, but often still recognisable by its title and labels: say which
+            // document it is (the claimant is asked for a better photo of it, not for another one).
+            let (guess, sureness) = classifier.classify(words: ocr.words, width: first.original.width,
+                                                        height: first.original.height, minimumWordConfidence: 0.1)
+            result.kind = expected ?? (guess != .unknown && sureness >= 0.6 ? guess : .unknown)
+            if expected == nil { result.kindConfidence = result.kind == .unknown ? confidence : (sureness * 0.8 * 100).rounded() / 100 }
             result.issues.append(Issue(.documentUnreadable, document: slot))
             result.timingMs = clock.finish()
             return result
