@@ -82,7 +82,7 @@ extension AppDatabase {
     /// claims count, so the first of two duplicates is not held up by the second.
     static func hasOtherOpenClaim(_ db: Database, claim: StoredClaim) throws -> Bool {
         guard let nik = claim.form.nik, !nik.isEmpty else { return false }
-        let open = OpenClaim.statuses.map(\.rawValue)
+        let open = OpenClaim.storedStatuses
         return try Bool.fetchOne(db, sql: """
             SELECT EXISTS(SELECT 1 FROM claims
                 WHERE nik = ? AND id <> ? AND status IN (\(databaseQuestionMarks(count: open.count)))

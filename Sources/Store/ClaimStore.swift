@@ -242,7 +242,11 @@ public enum Slots {
 }
 
 /// Claim statuses that still hold the claimant's place: a later claim with the same NIK is a
-/// duplicate while an earlier one is in one of these.
+/// duplicate while an earlier one is in one of these. After the video call a claim is still
+/// open (verified: on its way to payment; missed: to be called again; dropbox: originals
+/// awaited at the office).
 public enum OpenClaim {
     public static let statuses: [ClaimStatus] = [.pending, .review, .complete]
+    /// The statuses as stored, with the officers' call outcomes (see `ReviewStatus`).
+    public static let storedStatuses: [String] = statuses.map(\.rawValue) + ReviewStatus.callOutcomes.map(\.rawValue)
 }

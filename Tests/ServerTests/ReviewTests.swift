@@ -425,4 +425,16 @@ struct ReviewCallTests {
         #expect(try await review.store.claim(id: "c1")?.booking == QueueBooking(area: "batang", date: "2020-05-04", position: 1))
         #expect(try await review.officerAudit("c1").last?.detail == "booked again after a missed call: batang 2020-05-04 #1")
     }
+
+    @Test(arguments: [CallOutcome.callVerified, .callMissed, .dropbox])
+    func aClaimAfterItsCallStillMakesALaterOneWithTheSameNIKADuplicate(outcome: CallOutcome) async throws {
+        let review = try await ReviewService.make()
+        let first = try await review.seed("c1", status: .complete)
+        try await review.store.recordCallOutcome(claimID: "c1", outcome: outcome, note: "", officer: "ani", now: Date())
+        let form = ClaimForm(id: "c2", nama: first.form.nama, nik: first.form.nik, kpj: "02010170188", whatsapp: "081234567890",
+                             area: "batang", reason: .resign, submittedAt: "2020-05-02", preferredDate: "2020-05-04")
+        _ = try await review.store.submit(NewClaim(form: form, scans: [ScanUpload(slot: "ktp", data: ktpScan, fileName: "ktp.png")]),
+                                          client: Client(tokenID: 1, name: "intake-test"), idempotencyKey: nil, now: Date().addingTimeInterval(1))
+        #expect(try await review.store.checkInput(claimID: "c2").context.hasOtherOpenClaim, "after \(outcome)")
+    }
 }
