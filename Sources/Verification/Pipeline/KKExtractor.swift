@@ -90,8 +90,13 @@ struct KKExtractor: FieldExtractor {
     }
 
     private func readMembers(rows: [TextRow], geo: KKGeometry, t1: KKTable, t2: KKTable?, ctx: PageContext, family: String?) -> [[String: FieldValue]] {
-        let bottom1 = t2?.headingTop ?? Int.max
+        // Without the second table's headings, the first ends where its words or the issue line begin.
+        let ends = ["PERKAWINAN", "KEWARGANEGARAAN", "HUBUNGAN", "DIKELUARKAN", "PASPOR"]
+        let bottom1 = t2?.headingTop ?? rows.first { r in
+            geo.y(r) > Double(t1.headingBottom) && r.tokens.contains { t in ends.contains { TextMatch.fuzzyEquals(t.text, $0) } }
+        }.map { Int(geo.y($0)) - $0.height } ?? Int.max
         var members = memberRows(rows, table: t1, geo: geo, bottom: bottom1, ctx: ctx)
+        members = anchoredByNIKColumn(members, table: t1, geo: geo, bottom: bottom1, ctx: ctx)
         if let t2 {
             let bottom2 = rows.first { r in geo.y(r) > Double(t2.headingBottom) && r.tokens.contains { TextMatch.fuzzyEquals($0.text, "DIKELUARKAN") } }
                 .map { Int(geo.y($0)) } ?? Int.max
@@ -300,6 +305,102 @@ struct KKExtractor: FieldExtractor {
     struct MemberRow {
         var cells: [String: [Token]] = [:]
         var band: PixelRect
+        /// Other readings of the NIK cell (the page pass, the column read on its own at other sizes).
+        var nikReadings: [[Token]] = []
+    }
+
+    /// The member rows lined up with the NIK column read on its own (`KKColumnStrip`): one
+    /// member per NIK line, with the row's cells where the full-page rows line up one to one,
+    /// and the name, sex and birth date read the same way where they do not (two rows read as
+    /// one, or not read at all). Rows the strip missed are kept as the page pass read them.
+    private func anchoredByNIKColumn(_ members: [MemberRow], table: KKTable, geo: KKGeometry, bottom: Int, ctx: PageContext) -> [MemberRow] {
+        guard let nikColumn = table.columns.first(where: { $0.field == "nik" }) else { return members }
+        let height = textHeight(members, table: table)
+        let bottom = min(bottom, ctx.page.image.height + Int(abs(geo.slope) * Double(ctx.page.image.width)))
+        func strip(_ field: String) -> KKColumnStrip? {
+            guard let c = table.columns.first(where: { $0.field == field }) else { return nil }
+            return KKColumnStrip(x0: c.x0, x1: c.x1, top: table.headingBottom + 1, bottom: bottom, slope: geo.slope, textHeight: height)
+        }
+        // Readings of the NIK column at a few sizes; lines at the same height are one cell read
+        // more than once (the best-read line leads, the others are votes).
+        let passes = KKColumnStrip(x0: nikColumn.x0, x1: nikColumn.x1, top: table.headingBottom + 1, bottom: bottom,
+                                   slope: geo.slope, textHeight: height)
+            .readings(ctx, whitelist: "0123456789", extra: 1)
+            .map { $0.filter { KKText.digits($0.text).count >= 12 } }
+        var cellsRead: [[KKCellLine]] = []
+        for line in passes.flatMap({ $0 }) {
+            if let i = cellsRead.firstIndex(where: { abs($0[0].y - line.y) < 0.5 * Double(min($0[0].box.h, line.box.h)) }) {
+                cellsRead[i].append(line)
+            } else {
+                cellsRead.append([line])
+            }
+        }
+        cellsRead.sort { $0[0].y < $1[0].y }
+        let nikLines = cellsRead.map { c in c.max { a, b in (KKText.digits(a.text).count == 16 ? 1 : 0, a.confidence) < (KKText.digits(b.text).count == 16 ? 1 : 0, b.confidence) }! }
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_KK"] != nil {
+            FileHandle.standardError.write(Data("NIK column \(nikColumn.x0)-\(nikColumn.x1), print \(height) px: \(nikLines.map { "\($0.text)@\(Int($0.y))" })\n".utf8))
+        }
+        guard !nikLines.isEmpty else { return members }
+        let anchors = nikLines.map(\.y)
+        let pitch = nikLines.count >= 2 ? KKRowAlignment.pitch(anchors) : Double(3 * height)
+
+        // The page rows: where their NIK cell (else the row) sits, and whether a row is one printed row tall.
+        let rowY = members.map { m -> Double in
+            let nik = (m.cells["nik"] ?? []).filter { KKText.digits($0.text).count >= 10 }
+            let t = nik.isEmpty ? m.cells.values.flatMap { $0 } : nik
+            return t.isEmpty ? Double(m.band.midY) : t.map(geo.correctedMidY).reduce(0, +) / Double(t.count)
+        }
+        let single = members.map { m in
+            let nik = (m.cells["nik"] ?? []).map(\.text).joined()
+            return KKText.digits(nik).count <= 17 && Double(m.band.h) < 0.9 * pitch + Double(height)
+        }
+        let matched = KKRowAlignment.align(rowY, to: anchors, pitch: pitch)
+        var others: [String: [Int: KKCellLine]] = [:]
+        for (field, whitelist) in [("nama", nil), ("jenis_kelamin", "ABEIKLMNPRU-"), ("tanggal_lahir", "0123456789-")] as [(String, String?)] {
+            guard let s = strip(field) else { continue }
+            let lines = s.read(ctx, whitelist: whitelist)
+            let pairs = KKRowAlignment.align(lines.map(\.y), to: anchors, pitch: pitch)
+            others[field] = pairs.mapValues { lines[$0] }
+        }
+
+        var out: [(y: Double, row: MemberRow)] = []
+        var used = Set<Int>()
+        for (k, line) in nikLines.enumerated() {
+            var row = MemberRow(band: line.box)
+            if let i = matched[k], single[i] {
+                row = members[i]
+                used.insert(i)
+                if let page = row.cells["nik"], !page.isEmpty { row.nikReadings.append(page) }
+            } else if let i = matched[k] {
+                used.insert(i)
+            }
+            row.cells["nik"] = [line.token]
+            for other in cellsRead[k] where other.text != line.text { row.nikReadings.append([other.token]) }
+            for (field, lines) in others {
+                guard let l = lines[k] else { continue }
+                if (row.cells[field] ?? []).isEmpty { row.cells[field] = [l.token] }
+            }
+            out.append((line.y, row))
+        }
+        // Rows with a name or NIK of their own that no NIK line lined up with.
+        // (A row whose NIK cell repeats a line's, or holds too few digits, is a page-pass misgrouping.)
+        let read = nikLines.map { KKText.digits($0.text) }
+        for (i, m) in members.enumerated() where !used.contains(i) && !matched.values.contains(i) {
+            let own = KKText.digits((m.cells["nik"] ?? []).map(\.text).joined())
+            guard (14...17).contains(own.count), !read.contains(where: { r in
+                zip(r.suffix(own.count), own).filter { $0 != $1 }.count <= 4 }) else { continue }
+            out.append((rowY[i], m))
+        }
+        return out.sorted { $0.y < $1.y }.map(\.row)
+    }
+
+    /// The print height of a member table: its NIK cells as the page pass read them, else its headings.
+    private func textHeight(_ members: [MemberRow], table: KKTable) -> Int {
+        let cells = members.flatMap { $0.cells["nik"] ?? [] }.filter { KKText.digits($0.text).count >= 10 && $0.text.count <= 18 }
+        var hs = cells.map(\.box.h).sorted()
+        if !hs.isEmpty { return max(6, hs[hs.count / 2]) }
+        hs = table.headingBoxes.map(\.h).sorted()
+        return hs.isEmpty ? 20 : max(6, hs[hs.count / 4])
     }
 
     /// The data rows of a table: rows between its headings and `bottom` that hold a name or number.
@@ -405,8 +506,10 @@ struct KKExtractor: FieldExtractor {
         let fullExact = tokens.map(\.text).joined().allSatisfy(\.isNumber)
         let confident = tokens.allSatisfy { $0.confidence >= 0.8 }
         let wanted = (birth != nil ? 1.0 : 0) + (sex != nil ? 0.5 : 0)
-        if let full, full.1 >= wanted, fullExact, confident {
-            return Layout.field(full.0.digits, tokens)
+        let others = row.nikReadings.compactMap { best($0.map(\.text).joined()) }
+        if let full, full.1 >= wanted, fullExact, confident,
+           others.allSatisfy({ $0.0.digits == full.0.digits }), row.nikReadings.count == others.count {
+            return Layout.field(full.0.digits, tokens, confidence: min(1, Layout.confidence(tokens) + (others.isEmpty ? 0 : 0.05)))
         }
         // Re-read the cell digits-only.
         let rect: PixelRect
@@ -417,21 +520,31 @@ struct KKExtractor: FieldExtractor {
         }
         var readings: [(NIK, Double, Double)] = []  // nik, agreement, confidence
         if let full { readings.append((full.0, full.1, Layout.confidence(tokens) * (fullExact ? 1 : 0.85))) }
+        for other in row.nikReadings {
+            guard let r = best(other.map(\.text).joined()) else { continue }
+            let exact = other.map(\.text).joined().allSatisfy(\.isNumber)
+            readings.append((r.0, r.1, Layout.confidence(other) * (exact ? 1 : 0.85)))
+        }
         let again = ctx.recognize(rect, segmentation: .singleLine, whitelist: "0123456789")
         if let r = best(again.text) { readings.append((r.0, r.1, again.meanConfidence)) }
         if readings.allSatisfy({ $0.1 < wanted }), let crop = ctx.page.image.cropped(rect), let big = crop.scaled(by: 2), let padded = big.bordered(12) {
             let third = ctx.recognize(on: padded, segmentation: .singleLine, whitelist: "0123456789")
             if let r = best(third.text) { readings.append((r.0, r.1, third.meanConfidence)) }
         }
-        guard let pick = readings.max(by: { ($0.1, $0.2) < ($1.1, $1.2) }) else {
+        // The reading that best fits the row, then the one most readings agree on.
+        let votes = { (n: NIK) in readings.filter { $0.0.digits == n.digits }.count }
+        guard let pick = readings.max(by: { ($0.1, votes($0.0), $0.2) < ($1.1, votes($1.0), $1.2) }) else {
             return Layout.field(nil, tokens, confidence: 0)
         }
-        // Readings that agree with each other and with the row are trusted; a disagreement lowers it.
-        let agreeing = readings.filter { $0.0.digits == pick.0.digits }.count
+        // Readings that agree with each other and with the row are trusted; a disagreement lowers
+        // it, below certainty when another reading fits the row as well (the digit in doubt
+        // cannot be told from the row).
+        let agreeing = votes(pick.0)
         var conf = pick.2
         if pick.1 < wanted { conf *= 0.5 }
         if agreeing < readings.count { conf *= 0.8 }
         if agreeing >= 2 { conf = min(1, conf + 0.1) }
+        if readings.contains(where: { $0.0.digits != pick.0.digits && $0.1 >= wanted }) { conf = min(conf, 0.6) }
         return Layout.field(pick.0.digits, tokens, confidence: conf)
     }
 }
@@ -540,13 +653,21 @@ struct KKTable {
             let score = required.filter { found[$0] != nil }.count * 10 + found.count
             if required.filter({ found[$0] != nil }).count >= 3, best == nil || score > best!.score { best = (score, r, found) }
         }
-        guard let best else { return nil }
-        let order = headings.map(\.field).filter { best.found[$0] != nil }
+        guard var best else { return nil }
+        // A heading misread beyond recognition (`NIK` as `mk`, or lost in a photo's blur) between
+        // two headings that were found: its column is the gap between them.
+        let row = rows[best.row]
+        let fields = headings.map(\.field)
+        for (i, field) in fields.enumerated() where best.found[field] == nil && i > 0 && i + 1 < fields.count {
+            guard let prev = best.found[fields[i - 1]], let next = best.found[fields[i + 1]],
+                  next.x - prev.maxX >= 4 * row.height else { continue }
+            best.found[field] = PixelRect(x: prev.maxX + row.height, y: row.box.y, w: next.x - prev.maxX - 2 * row.height, h: row.height)
+        }
+        let order = fields.filter { best.found[$0] != nil }
         let boxes = order.map { best.found[$0]! }
         // Columns in heading order must run left to right.
         var cols: [(String, PixelRect)] = []
         for (f, b) in zip(order, boxes) where cols.last.map({ b.midX > $0.1.midX }) ?? true { cols.append((f, b)) }
-        let row = rows[best.row]
         var columns: [(field: String, x0: Int, x1: Int)] = []
         for (i, c) in cols.enumerated() {
             // Border between two headings: nearer the wider one's edge than the midpoint would be.
