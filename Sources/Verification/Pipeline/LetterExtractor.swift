@@ -61,9 +61,21 @@ struct LetterExtractor: FieldExtractor {
         }()
         func employee(_ field: String) -> Labeled? { labeled.first { $0.field == field && $0.row >= employeeStart } }
 
-        // Company.
-        if let company = letterhead(rows, ctx: ctx) { out.fields["perusahaan"] = company }
-        else if let company = bodyCompany(rows) { out.fields["perusahaan"] = company }
+        // Company: the letterhead, checked against the name in the body and the closing.
+        let mentions = bodyCompanies(rows)
+        if var company = letterhead(rows, ctx: ctx) {
+            let key = TextMatch.key(company.value ?? "")
+            let agreeing = mentions.filter { TextMatch.key($0.value ?? "") == key }.count
+            // Two mentions that agree with each other and not with the letterhead outvote it.
+            let votes = Dictionary(grouping: mentions, by: { TextMatch.key($0.value ?? "") })
+            if agreeing == 0, let (_, best) = votes.max(by: { $0.value.count < $1.value.count }), best.count >= 2 {
+                company = best.max { $0.confidence < $1.confidence }!
+                company.confidence = min(company.confidence / 0.7, 1) * 0.9
+            } else if agreeing == 0, !mentions.isEmpty {
+                company.confidence = min(company.confidence, LetterSecondLook.disagreementCap)
+            }
+            out.fields["perusahaan"] = company
+        } else if let company = mentions.first { out.fields["perusahaan"] = company }
 
         if let n = labeled.first(where: { $0.field == "nomor_surat" }) {
             let text = Self.joinCode(n.value)
@@ -84,7 +96,8 @@ struct LetterExtractor: FieldExtractor {
         let lastLabelRow = labeled.filter { $0.row >= employeeStart }.map(\.row).max() ?? employeeStart
         var placeRow: Int? = nil
         for r in rows.indices.reversed() where r > lastLabelRow {
-            if let (place, date, pt, dt) = placeAndDate(rows[r]) {
+            // A letter is not dated in the future: such a date is a misread year.
+            if let (place, date, pt, dt) = placeAndDate(rows[r]), date <= ctx.models.referenceDate.adding(days: 31) {
                 out.fields["kota_surat"] = Layout.field(place, pt)
                 out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
                 placeRow = r
@@ -104,12 +117,23 @@ struct LetterExtractor: FieldExtractor {
         // analysis skip the whole block: it is read again alone, as one block of text, larger.
         if placeRow == nil || signed == nil {
             let top = placeRow.map { rows[$0].box.y } ?? Self.lastParagraphBottom(rows.suffix(from: min(rows.count, lastLabelRow + 1)))
-            let lower = LetterSecondLook.rows(below: top, column: Self.column(rows), pitch: Self.pitch(rows), ctx: ctx)
-            if placeRow == nil, let i = lower.firstIndex(where: { placeAndDate($0) != nil }), let (place, date, pt, dt) = placeAndDate(lower[i]) {
+            let column = Self.column(rows), pitch = Self.pitch(rows)
+            var lower = LetterSecondLook.rows(below: top, column: column, pitch: pitch, ctx: ctx)
+            var fromPhoto = false
+            if placeRow == nil, !lower.contains(where: { placeAndDate($0) != nil }) {
+                lower = LetterSecondLook.photoRows(below: top, column: column, pitch: pitch, ctx: ctx)
+                fromPhoto = true
+            }
+            if placeRow == nil, let i = lower.firstIndex(where: { placeAndDate($0) != nil }), let (place, date, pt, dt) = placeAndDate(lower[i]),
+               date <= ctx.models.referenceDate.adding(days: 31) {
                 out.fields["kota_surat"] = Layout.field(place, pt)
                 out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
                 closing = Array(lower[(i + 1)...])
                 signed = signer(closing, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
+                if fromPhoto {
+                    for name in ["kota_surat", "tanggal_surat"] { out.fields[name]?.box = nil }
+                    signed?.box = nil
+                }
             } else if placeRow != nil, signed == nil {
                 let after = lower.drop { placeAndDate($0) == nil }.dropFirst()
                 signed = signer(Array(after), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
@@ -257,7 +281,11 @@ struct LetterExtractor: FieldExtractor {
         var best: ([Token], Int)? = nil
         for row in rows where row.box.y < limit {
             guard let i = row.tokens.firstIndex(where: { Self.isEntity($0.text) }), i + 1 < row.tokens.count else { continue }
-            let seg = Layout.segments(Array(row.tokens[i...]), gap: 2 * row.height).first ?? []
+            // The name is printed larger than the address and telephone lines beside it, which
+            // a tilted photo can merge into the same row.
+            let size = row.tokens[i].box.h
+            let large = row.tokens[i...].filter { Double($0.box.h) >= 0.8 * Double(size) && Double($0.box.h) <= 1.5 * Double(size) }
+            let seg = Layout.segments(large, gap: 2 * size).first ?? []
             guard seg.count >= 2 else { continue }
             let h = seg.map(\.box.h).sorted()[seg.count / 2]
             if best == nil || h > best!.1 { best = (seg, h) }
@@ -278,8 +306,11 @@ struct LetterExtractor: FieldExtractor {
             .trimmingCharacters(in: CharacterSet(charactersIn: ":;,.-_'\"|() "))
     }
 
-    /// `bekerja di PT SINAR JAYA ...` in the body when the letterhead has no PT/CV line.
-    private func bodyCompany(_ rows: [TextRow]) -> FieldValue? {
+    /// `bekerja di PT SINAR JAYA ...` in the body and the closing: the company's name in
+    /// capitals after PT/CV/UD/PD, each mention with confidence reduced (a body mention alone is
+    /// weaker evidence than the letterhead).
+    private func bodyCompanies(_ rows: [TextRow]) -> [FieldValue] {
+        var out: [FieldValue] = []
         for row in rows {
             let t = row.tokens
             for (i, tok) in t.enumerated() where Self.isEntity(tok.text) && tok.text == tok.text.uppercased() {
@@ -287,12 +318,20 @@ struct LetterExtractor: FieldExtractor {
                 for u in t[(i + 1)...] {
                     let letters = u.text.filter(\.isLetter)
                     guard !letters.isEmpty, letters == letters.uppercased() else { break }
+                    // A word split by OCR (`TEKNI K`): a lone letter set tight against the word before.
+                    if u.text.count == 1, let last = seg.last, u.box.x - last.box.maxX < last.box.h / 4 {
+                        seg[seg.count - 1].text += u.text
+                        seg[seg.count - 1].box = last.box.union(u.box)
+                        continue
+                    }
+                    guard letters.count >= 2 else { break }
                     seg.append(u)
+                    if u.text.hasSuffix(",") || u.text.hasSuffix(".") { break }
                 }
-                if seg.count >= 2 { return Layout.field(Self.entityName(seg), seg, confidence: Layout.confidence(seg) * 0.7) }
+                if seg.count >= 2 { out.append(Layout.field(Self.entityName(seg), seg, confidence: Layout.confidence(seg) * 0.7)) }
             }
         }
-        return nil
+        return out
     }
 
     // MARK: - NIK

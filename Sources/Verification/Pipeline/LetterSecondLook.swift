@@ -68,6 +68,37 @@ enum LetterSecondLook {
         return geo.rows(geo.tokens).filter { r in r.tokens.contains { !TextMatch.key($0.text).isEmpty } }
     }
 
+    /// The rows below `top` read from the loaded photo itself, for a page whose prepared image
+    /// ends before the closing block (the reader crops a photo to the words its first pass
+    /// read, and a skipped signature block is then cut off). The rows' boxes are in the photo's
+    /// pixels, so fields taken from them carry no box.
+    static func photoRows(below top: Int, column: ClosedRange<Int>, pitch: Int, ctx: PageContext) -> [TextRow] {
+        let page = ctx.page
+        let seam = page.toOriginal(PixelRect(x: column.lowerBound, y: max(0, top - 4),
+                                             w: max(1, column.upperBound - column.lowerBound), h: 1))
+        let scale = Double(seam.w) / Double(max(1, column.upperBound - column.lowerBound))
+        let photoPitch = max(8, Int(Double(pitch) * scale))
+        let x0 = max(0, seam.x - photoPitch), x1 = min(page.original.width, seam.maxX + photoPitch)
+        let y0 = max(0, seam.y), h = min(page.original.height - y0, 12 * photoPitch)
+        // Only when the photo holds clearly more below the page's last line than the page does.
+        guard h > 3 * photoPitch, x1 - x0 > 40, let crop = page.original.cropped(PixelRect(x: x0, y: y0, w: x1 - x0, h: h))?.grey() else { return [] }
+        var factor = 1.0
+        if let textHeight = textHeight(ctx.ocr.words) { factor = max(0.5, min(2.5, targetTextHeight / max(1, textHeight * scale))) }
+        guard let sized = crop.scaled(by: factor) else { return [] }
+        let result = ctx.recognize(on: sized, segmentation: .singleBlock)
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] != nil {
+            FileHandle.standardError.write(Data("photo block from \(y0) x\(factor): \(result.text)\n".utf8))
+        }
+        let words = result.words.map { w in
+            var w = w
+            let b = w.box.scaled(1 / factor)
+            w.box = PixelRect(x: b.x + x0, y: b.y + y0, w: b.w, h: b.h)
+            return w
+        }
+        let geo = KKGeometry(words: words)
+        return geo.rows(geo.tokens).filter { r in r.tokens.contains { !TextMatch.key($0.text).isEmpty } }
+    }
+
     /// Combines two readings of one letter field by field. Where they agree the value stands
     /// with the better confidence; where only one read a value, it stands; where they disagree,
     /// the more confident one stands with its confidence capped, since one of the two readings
