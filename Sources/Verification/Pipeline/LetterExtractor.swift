@@ -25,8 +25,15 @@ struct LetterExtractor: FieldExtractor {
     struct Labeled { var field: String; var row: Int; var value: [Token] }
 
     func extract(_ ctx: PageContext) -> Extraction {
+        if let path = ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER_PNG"] { _ = ctx.page.image.writePNG(to: path) }
+        let first = read(ctx.ocr.words, ctx: ctx)
+        guard let closer = LetterSecondLook.closerWords(ctx) else { return first }
+        return LetterSecondLook.merge(first, read(closer, ctx: ctx))
+    }
+
+    func read(_ words: [OCRWord], ctx: PageContext) -> Extraction {
         var out = Extraction()
-        let geo = KKGeometry(words: ctx.ocr.words)
+        let geo = KKGeometry(words: words)
         let rows = geo.rows(geo.tokens).filter { r in r.tokens.contains { TextMatch.key($0.text).count >= 1 } }
         guard !rows.isEmpty else { return out }
         if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] != nil {
@@ -54,9 +61,21 @@ struct LetterExtractor: FieldExtractor {
         }()
         func employee(_ field: String) -> Labeled? { labeled.first { $0.field == field && $0.row >= employeeStart } }
 
-        // Company.
-        if let company = letterhead(rows, ctx: ctx) { out.fields["perusahaan"] = company }
-        else if let company = bodyCompany(rows) { out.fields["perusahaan"] = company }
+        // Company: the letterhead, checked against the name in the body and the closing.
+        let mentions = bodyCompanies(rows)
+        if var company = letterhead(rows, ctx: ctx) {
+            let key = TextMatch.key(company.value ?? "")
+            let agreeing = mentions.filter { TextMatch.key($0.value ?? "") == key }.count
+            // Two mentions that agree with each other and not with the letterhead outvote it.
+            let votes = Dictionary(grouping: mentions, by: { TextMatch.key($0.value ?? "") })
+            if agreeing == 0, let (_, best) = votes.max(by: { $0.value.count < $1.value.count }), best.count >= 2 {
+                company = best.max { $0.confidence < $1.confidence }!
+                company.confidence = min(company.confidence / 0.7, 1) * 0.9
+            } else if agreeing == 0, !mentions.isEmpty {
+                company.confidence = min(company.confidence, LetterSecondLook.disagreementCap)
+            }
+            out.fields["perusahaan"] = company
+        } else if let company = mentions.first { out.fields["perusahaan"] = company }
 
         if let n = labeled.first(where: { $0.field == "nomor_surat" }) {
             let text = Self.joinCode(n.value)
@@ -77,7 +96,8 @@ struct LetterExtractor: FieldExtractor {
         let lastLabelRow = labeled.filter { $0.row >= employeeStart }.map(\.row).max() ?? employeeStart
         var placeRow: Int? = nil
         for r in rows.indices.reversed() where r > lastLabelRow {
-            if let (place, date, pt, dt) = placeAndDate(rows[r]) {
+            // A letter is not dated in the future: such a date is a misread year.
+            if let (place, date, pt, dt) = placeAndDate(rows[r]), date <= ctx.models.referenceDate.adding(days: 31) {
                 out.fields["kota_surat"] = Layout.field(place, pt)
                 out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
                 placeRow = r
@@ -89,12 +109,37 @@ struct LetterExtractor: FieldExtractor {
         let bodyRows = Array(rows[min(rows.count, lastLabelRow + 1)..<(placeRow ?? rows.count)])
         period(bodyRows, into: &out)
         out.fields["alasan_berhenti"] = reason(rows, skip: labeled.first { $0.field == "nomor_surat" }?.row)
+        if let j = out.fields["jabatan"], let body = Self.bodyRole(bodyRows, like: j) { out.fields["jabatan"] = body }
 
-        if let p = placeRow {
-            if let s = signer(Array(rows[(p + 1)...]), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama) {
-                out.fields["penandatangan"] = s
+        var closing = placeRow.map { Array(rows[($0 + 1)...]) } ?? []
+        var signed = signer(closing, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
+        // A stamp and a signature beside the closing lines often make Tesseract's layout
+        // analysis skip the whole block: it is read again alone, as one block of text, larger.
+        if placeRow == nil || signed == nil {
+            let top = placeRow.map { rows[$0].box.y } ?? Self.lastParagraphBottom(rows.suffix(from: min(rows.count, lastLabelRow + 1)))
+            let column = Self.column(rows), pitch = Self.pitch(rows)
+            var lower = LetterSecondLook.rows(below: top, column: column, pitch: pitch, ctx: ctx)
+            var fromPhoto = false
+            if placeRow == nil, !lower.contains(where: { placeAndDate($0) != nil }) {
+                lower = LetterSecondLook.photoRows(below: top, column: column, pitch: pitch, ctx: ctx)
+                fromPhoto = true
+            }
+            if placeRow == nil, let i = lower.firstIndex(where: { placeAndDate($0) != nil }), let (place, date, pt, dt) = placeAndDate(lower[i]),
+               date <= ctx.models.referenceDate.adding(days: 31) {
+                out.fields["kota_surat"] = Layout.field(place, pt)
+                out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
+                closing = Array(lower[(i + 1)...])
+                signed = signer(closing, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
+                if fromPhoto {
+                    for name in ["kota_surat", "tanggal_surat"] { out.fields[name]?.box = nil }
+                    signed?.box = nil
+                }
+            } else if placeRow != nil, signed == nil {
+                let after = lower.drop { placeAndDate($0) == nil }.dropFirst()
+                signed = signer(Array(after), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
             }
         }
+        if let s = signed { out.fields["penandatangan"] = s }
         return out
     }
 
@@ -145,6 +190,56 @@ struct LetterExtractor: FieldExtractor {
         return s.trimmingCharacters(in: CharacterSet(charactersIn: ":;,-_=~'\"|`() "))
     }
 
+    /// The horizontal extent of the text (the middle 90% of the rows' edges).
+    static func column(_ rows: [TextRow]) -> ClosedRange<Int> {
+        let lefts = rows.map(\.box.x).sorted(), rights = rows.map(\.box.maxX).sorted()
+        guard !lefts.isEmpty else { return 0...0 }
+        let k = lefts.count / 20
+        return lefts[k]...max(lefts[k], rights[rights.count - 1 - k])
+    }
+
+    /// The usual distance between consecutive lines of text.
+    static func pitch(_ rows: [TextRow]) -> Int {
+        let gaps = zip(rows, rows.dropFirst()).map { $1.box.midY - $0.box.midY }.filter { $0 > 0 }.sorted()
+        let heights = rows.map(\.box.h).sorted()
+        guard !gaps.isEmpty, !heights.isEmpty else { return 40 }
+        // Between the row height and three times it: a blank line or a split row is not a pitch.
+        let h = heights[heights.count / 2]
+        return min(3 * h, max(h, gaps[gaps.count / 2]))
+    }
+
+    /// The bottom of the last line of running text (a paragraph's line of five words or more):
+    /// the closing block starts below it.
+    static func lastParagraphBottom(_ rows: ArraySlice<TextRow>) -> Int {
+        let text = rows.filter { r in r.tokens.filter { $0.text.filter(\.isLetter).count >= 2 }.count >= 5 }
+        return (text.last ?? rows.last).map(\.box.maxY) ?? 0
+    }
+
+    /// The body repeats the position (`dengan jabatan terakhir sebagai Staff Gudang.`): a second
+    /// reading of the `Jabatan` value. Returns the better of the two when they differ, with its
+    /// confidence capped; nil when the body does not say it or agrees.
+    static func bodyRole(_ rows: [TextRow], like labeled: FieldValue) -> FieldValue? {
+        guard let value = labeled.value else { return nil }
+        let n = value.split(separator: " ").count
+        let tokens = rows.flatMap(\.tokens)
+        guard let i = tokens.firstIndex(where: { TextMatch.fuzzyEquals($0.text, "SEBAGAI") }), i + n < tokens.count else { return nil }
+        var phrase = Array(tokens[(i + 1)...(i + n)])
+        // The sentence ends at a full stop; a value shorter than the label's is not the same value.
+        if let stop = phrase.firstIndex(where: { $0.text.hasSuffix(".") || $0.text.hasSuffix(",") }), stop < phrase.count - 1 { return nil }
+        let text = printed(phrase).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        guard !text.isEmpty else { return nil }
+        phrase = phrase.filter { !TextMatch.key($0.text).isEmpty }
+        let a = TextMatch.key(value), b = TextMatch.key(text)
+        if a == b { return nil }
+        // Two readings of one short phrase that differ by more than a letter or two are not the same phrase.
+        guard TextMatch.similarity(a, b) >= 0.7 else { return nil }
+        let bodyConfidence = Layout.confidence(phrase)
+        let pick = bodyConfidence > labeled.confidence ? Layout.field(text, phrase) : labeled
+        var capped = pick
+        capped.confidence = min(pick.confidence, LetterSecondLook.disagreementCap)
+        return capped
+    }
+
     /// A letter number: tokens joined without the spaces OCR puts around `/` and `-`.
     static func joinCode(_ tokens: [Token]) -> String {
         var out = ""
@@ -161,7 +256,8 @@ struct LetterExtractor: FieldExtractor {
     }
 
     /// Letter numbers give the month in Roman numerals (`113/PHK/MMM/I/2019`); OCR reads `I` as
-    /// `1`, `l` or `|`. A segment before the year made only of such glyphs and V/X becomes Roman.
+    /// `1`, `l`, `!` or `|`. A segment before the year made only of such glyphs and V/X becomes
+    /// Roman when the result is a month's numeral (I to XII).
     static func romanMonths(_ code: String) -> (String, Bool) {
         var parts = code.components(separatedBy: "/")
         guard parts.count >= 3 else { return (code, false) }
@@ -170,8 +266,8 @@ struct LetterExtractor: FieldExtractor {
             let next = parts[i + 1]
             guard next.count == 4, next.allSatisfy(\.isNumber), next.hasPrefix("19") || next.hasPrefix("20") else { continue }
             let seg = parts[i]
-            guard !seg.isEmpty, seg.count <= 4, seg.allSatisfy({ "1Il|VXvx".contains($0) }) else { continue }
-            let roman = String(seg.map { c -> Character in "1l|".contains(c) ? "I" : Character(c.uppercased()) })
+            guard !seg.isEmpty, seg.count <= 4, seg.allSatisfy({ "1Il|!VXvx".contains($0) }) else { continue }
+            let roman = String(seg.map { c -> Character in "1l|!".contains(c) ? "I" : Character(c.uppercased()) })
             let valid = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
             if valid.contains(roman), roman != seg { parts[i] = roman; changed = true }
         }
@@ -185,7 +281,11 @@ struct LetterExtractor: FieldExtractor {
         var best: ([Token], Int)? = nil
         for row in rows where row.box.y < limit {
             guard let i = row.tokens.firstIndex(where: { Self.isEntity($0.text) }), i + 1 < row.tokens.count else { continue }
-            let seg = Layout.segments(Array(row.tokens[i...]), gap: 2 * row.height).first ?? []
+            // The name is printed larger than the address and telephone lines beside it, which
+            // a tilted photo can merge into the same row.
+            let size = row.tokens[i].box.h
+            let large = row.tokens[i...].filter { Double($0.box.h) >= 0.8 * Double(size) && Double($0.box.h) <= 1.5 * Double(size) }
+            let seg = Layout.segments(large, gap: 2 * size).first ?? []
             guard seg.count >= 2 else { continue }
             let h = seg.map(\.box.h).sorted()[seg.count / 2]
             if best == nil || h > best!.1 { best = (seg, h) }
@@ -206,8 +306,11 @@ struct LetterExtractor: FieldExtractor {
             .trimmingCharacters(in: CharacterSet(charactersIn: ":;,.-_'\"|() "))
     }
 
-    /// `bekerja di PT SINAR JAYA ...` in the body when the letterhead has no PT/CV line.
-    private func bodyCompany(_ rows: [TextRow]) -> FieldValue? {
+    /// `bekerja di PT SINAR JAYA ...` in the body and the closing: the company's name in
+    /// capitals after PT/CV/UD/PD, each mention with confidence reduced (a body mention alone is
+    /// weaker evidence than the letterhead).
+    private func bodyCompanies(_ rows: [TextRow]) -> [FieldValue] {
+        var out: [FieldValue] = []
         for row in rows {
             let t = row.tokens
             for (i, tok) in t.enumerated() where Self.isEntity(tok.text) && tok.text == tok.text.uppercased() {
@@ -215,12 +318,20 @@ struct LetterExtractor: FieldExtractor {
                 for u in t[(i + 1)...] {
                     let letters = u.text.filter(\.isLetter)
                     guard !letters.isEmpty, letters == letters.uppercased() else { break }
+                    // A word split by OCR (`TEKNI K`): a lone letter set tight against the word before.
+                    if u.text.count == 1, let last = seg.last, u.box.x - last.box.maxX < last.box.h / 4 {
+                        seg[seg.count - 1].text += u.text
+                        seg[seg.count - 1].box = last.box.union(u.box)
+                        continue
+                    }
+                    guard letters.count >= 2 else { break }
                     seg.append(u)
+                    if u.text.hasSuffix(",") || u.text.hasSuffix(".") { break }
                 }
-                if seg.count >= 2 { return Layout.field(Self.entityName(seg), seg, confidence: Layout.confidence(seg) * 0.7) }
+                if seg.count >= 2 { out.append(Layout.field(Self.entityName(seg), seg, confidence: Layout.confidence(seg) * 0.7)) }
             }
         }
-        return nil
+        return out
     }
 
     // MARK: - NIK
@@ -249,8 +360,15 @@ struct LetterExtractor: FieldExtractor {
 
     /// `Pekalongan, 28 April 2020`: a short place name, a comma, a date and nothing else.
     private func placeAndDate(_ row: TextRow) -> (String, CalendarDate, [Token], [Token])? {
-        let t = row.tokens
+        // Scraps of a margin, a fold or a stamp at either end (`|`, `'`) are not part of the line.
+        var t = row.tokens[...]
+        while let f = t.first, TextMatch.key(f.text).isEmpty { t = t.dropFirst() }
+        while let l = t.last, TextMatch.key(l.text).isEmpty { t = t.dropLast() }
         let text = t.map(\.text).joined(separator: " ")
+        return Self.placeAndDate(text, Array(t))
+    }
+
+    static func placeAndDate(_ text: String, _ t: [Token]) -> (String, CalendarDate, [Token], [Token])? {
         guard let m = IndonesianDate.find(in: text).last else { return nil }
         let before = String(text[text.startIndex..<m.range.lowerBound])
         let after = text[m.range.upperBound...].trimmingCharacters(in: .whitespaces.union(.punctuationCharacters))
@@ -266,10 +384,7 @@ struct LetterExtractor: FieldExtractor {
         let placeTokens = Array(t.prefix(n))
         let dateTokens = Array(t.dropFirst(n))
         guard !dateTokens.isEmpty else { return nil }
-        let conf = hasComma ? 1.0 : 0.8
-        var placeField = placeTokens
-        if conf < 1 { placeField = placeTokens }
-        return (place, m.date, placeField, dateTokens)
+        return (place, m.date, placeTokens, dateTokens)
     }
 
     /// The employment period from the body's wording.
@@ -295,25 +410,40 @@ struct LetterExtractor: FieldExtractor {
             dates.append(Found(date: m.date, tokens: Array(tokens[a...b]), first: a, last: b))
         }
         guard !dates.isEmpty else { return }
-        func keysBefore(_ f: Found) -> [String] {
-            tokens[max(0, f.first - 3)..<f.first].map { TextMatch.key($0.text) } + (tokens[max(0, f.first - 1)..<f.first].contains { $0.text.lowercased().contains("s/d") || $0.text.lowercased().contains("s.d") } ? ["SD"] : [])
-        }
-        let keyed = dates.first { keysBefore($0).contains { Self.startKeys.contains($0) } }
+        func wordsBefore(_ f: Found, after floor: Int = 0) -> ArraySlice<Token> { tokens[max(floor, f.first - 3)..<max(floor, f.first)] }
+        let keyed = dates.first { wordsBefore($0).contains(where: Self.isStartWord) }
         // Without a start word, the first date counts only when no end word precedes it.
-        guard let start = keyed ?? dates.first(where: { !keysBefore($0).contains { Self.endKeys.contains($0) } }) else { return }
+        guard let start = keyed ?? dates.first(where: { !wordsBefore($0).contains(where: Self.isEndWord) }) else { return }
         let startIndex = dates.firstIndex { $0.first == start.first }!
         out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens,
                                                    confidence: Layout.confidence(start.tokens) * (keyed != nil ? 1 : 0.6))
         for d in dates[(startIndex + 1)...] {
-            let keys = tokens[max(start.last + 1, d.first - 3)..<d.first].map { TextMatch.key($0.text) }
             let between = tokens[(start.last + 1)..<d.first]
-            let joined = between.count <= 1 && between.allSatisfy { ["-", "–", "—", "s/d", "s.d.", "sd", "s.d"].contains($0.text.lowercased()) }
-            let sd = between.suffix(2).contains { $0.text.lowercased().hasPrefix("s/d") || $0.text.lowercased().hasPrefix("s.d") }
-            if keys.contains(where: { Self.endKeys.contains($0) }) || joined || sd {
+            // `1 Maret 2020 - 9 Maret 2021`
+            let dash = between.count == 1 && ["-", "–", "—"].contains(between.first!.text)
+            if wordsBefore(d, after: start.last + 1).contains(where: Self.isEndWord) || dash {
                 out.fields["tanggal_berakhir"] = Layout.field(d.date.iso, d.tokens)
                 break
             }
         }
+    }
+
+    /// Words that open the start of a period (`sejak`, `mulai`, `terhitung`, `dari`, `tanggal`),
+    /// allowing a misread letter in the longer ones.
+    static func isStartWord(_ t: Token) -> Bool {
+        let k = TextMatch.key(t.text)
+        return startKeys.contains(k) || ["SEJAK", "MULAI", "TERHITUNG", "TANGGAL"].contains { TextMatch.fuzzyEquals(k, $0) }
+    }
+
+    /// Words that open the end of a period: `sampai (dengan)`, `hingga`, `berakhir`, `s/d`, `s.d.`
+    /// (read `sd`, `s/d.`, `5/d` or `wd`).
+    static func isEndWord(_ t: Token) -> Bool {
+        let k = TextMatch.key(t.text)
+        if endKeys.contains(k) || ["SAMPAI", "HINGGA", "BERAKHIR", "DENGAN"].contains(where: { TextMatch.fuzzyEquals(k, $0) }) { return true }
+        if k.hasPrefix("SAMPA") && k.count <= 7 { return true }
+        let lower = t.text.lowercased()
+        if lower.count <= 5, lower.contains("/d") || lower.contains(".d") || lower.contains(",d") { return true }
+        return ["SD", "WD", "5D", "SDD"].contains(k)
     }
 
     // MARK: - Reason

@@ -167,6 +167,8 @@ public enum IndonesianDate {
     private struct Token {
         var kind: TokenKind
         var range: Range<String.Index>
+        /// The characters as printed.
+        var text: String?
         /// The characters between the previous token and this one.
         var gapBefore: String
     }
@@ -201,7 +203,7 @@ public enum IndonesianDate {
             var j = i
             while j < text.endIndex, isRunCharacter(text[j]) { j = text.index(after: j) }
             for piece in split(run: text[i..<j]) {
-                tokens.append(Token(kind: classify(text[piece]), range: piece, gapBefore: gap))
+                tokens.append(Token(kind: classify(text[piece]), range: piece, text: String(text[piece]), gapBefore: gap))
                 gap = ""
             }
             i = j
@@ -260,6 +262,14 @@ public enum IndonesianDate {
             where y.count == 4 && (1...2).contains(m.count) && (1...2).contains(d.count)
                 && isGap(b.gapBefore, separators: "-/") && isGap(c.gapBefore, separators: "-/"):
             return date(y, m, d).map { ($0, i + 2) }
+        case let (.word(w), .word(name), .number(y))
+            where glyphDay(t, i) != nil && y.count == 4
+                && isGap(b.gapBefore, separators: "-/.", allowEmpty: false)
+                && isGap(c.gapBefore, separators: "-/.,", allowEmpty: true):
+            // `Ol Juli 2020`: a day misread as letters only, trusted only before a month and a year.
+            _ = w
+            guard let m = monthNumber(name), let d = glyphDay(t, i) else { return nil }
+            return date(y, String(m), d).map { ($0, i + 2) }
         case let (.number(d), .word(name), .number(y))
             where (1...2).contains(d.count) && y.count == 4
                 && isGap(b.gapBefore, separators: "-/.", allowEmpty: true)
@@ -269,6 +279,14 @@ public enum IndonesianDate {
         default:
             return nil
         }
+    }
+
+    /// A one- or two-character word made only of glyphs OCR confuses with digits (`Ol`, `O8`
+    /// without its digit), read as the day; nil otherwise.
+    private static func glyphDay(_ t: [Token], _ i: Int) -> String? {
+        guard case .word = t[i].kind, let text = t[i].text, (1...2).contains(text.count),
+              text.allSatisfy({ digitForGlyph[$0] != nil }) else { return nil }
+        return String(text.map { digitForGlyph[$0]! })
     }
 
     /// A gap between date parts: spaces and at most one separator; empty only where allowed.

@@ -1,0 +1,85 @@
+import Foundation
+import OCR
+import Testing
+@testable import Verification
+
+/// The pieces of letter reading that tolerate OCR noise, on hand-made readings (no engine).
+@Suite("Employer letter reading rules")
+struct LetterReadingTests {
+    func token(_ text: String, x: Int = 0, confidence: Double = 0.9) -> Token {
+        Token(text: text, box: PixelRect(x: x, y: 100, w: 20 * max(1, text.count), h: 24), confidence: confidence)
+    }
+
+    @Test("a Roman month misread with ! or 1 becomes the numeral; other segments stay as read")
+    func romanMonths() {
+        #expect(LetterExtractor.romanMonths("181/HRD/SKK/I!I/2021").0 == "181/HRD/SKK/III/2021")
+        #expect(LetterExtractor.romanMonths("113/SKK-BTT/VI!/2021").0 == "113/SKK-BTT/VII/2021")
+        // Not a month numeral: left alone rather than guessed.
+        #expect(LetterExtractor.romanMonths("128/HRD/SKP/IIW/2023").0 == "128/HRD/SKP/IIW/2023")
+        #expect(LetterExtractor.romanMonths("12/HRD/1111/2023").0 == "12/HRD/1111/2023")
+        #expect(LetterExtractor.romanMonths("12/HRD/X/2023").1 == false)
+    }
+
+    @Test("the end of a period is found under common misreadings of s/d and sampai")
+    func endWords() {
+        for word in ["s/d", "s.d.", "S/D", "wd", "sampai", "sampa", "hingga", "Hlngga", "berakhir"] {
+            #expect(LetterExtractor.isEndWord(token(word)), "\(word)")
+        }
+        for word in ["sejak", "Jabatan", "sebagai", "bekerja"] {
+            #expect(!LetterExtractor.isEndWord(token(word)), "\(word)")
+        }
+        #expect(LetterExtractor.isStartWord(token("terhltung")))
+        #expect(!LetterExtractor.isStartWord(token("sebagai")))
+    }
+
+    @Test("a day misread as letters is read only in front of a month and a year")
+    func glyphDay() {
+        #expect(IndonesianDate.firstDate(in: "terhitung sejak Ol Juli 2020 s/d O8 Mei 2021")?.iso == "2020-07-01")
+        #expect(IndonesianDate.find(in: "sejak Ol Juli 2020 wd O8 Mei 2021").map(\.date.iso) == ["2020-07-01", "2021-05-08"])
+        #expect(IndonesianDate.firstDate(in: "di Juli 2020") == nil)
+        #expect(IndonesianDate.firstDate(in: "Ol Juli") == nil)
+    }
+
+    @Test("place and date: scraps of a stamp or margin at the ends of the line are ignored")
+    func placeAndDate() {
+        let tokens = ["Tegal,", "7", "September", "2021"].enumerated().map { token($0.element, x: $0.offset * 150) }
+        let found = LetterExtractor.placeAndDate(tokens.map(\.text).joined(separator: " "), tokens)
+        #expect(found?.0 == "Tegal")
+        #expect(found?.1.iso == "2021-09-07")
+        // A sentence that ends with a date is not a place and date line.
+        let sentence = ["bekerja", "sampai", "dengan", "7", "September", "2021"].map { token($0) }
+        #expect(LetterExtractor.placeAndDate(sentence.map(\.text).joined(separator: " "), sentence) == nil)
+    }
+
+    @Test("two readings: agreement stands, disagreement is kept below the review threshold")
+    func merge() {
+        var a = Extraction(), b = Extraction()
+        a.fields["nama"] = FieldValue(value: "HENORA ROHMAN", confidence: 0.83)
+        b.fields["nama"] = FieldValue(value: "HENDRA ROHMAN", confidence: 0.9)
+        a.fields["jabatan"] = FieldValue(value: "Staff Gudang", confidence: 0.7)
+        b.fields["jabatan"] = FieldValue(value: "Staff  Gudang", confidence: 0.95)
+        a.fields["alasan_berhenti"] = FieldValue(value: "unknown", confidence: 0.6)
+        b.fields["alasan_berhenti"] = FieldValue(value: "retirement", confidence: 0.5)
+        b.fields["kota_surat"] = FieldValue(value: "Tegal", confidence: 0.9)
+        let m = LetterSecondLook.merge(a, b)
+        #expect(m.fields["nama"]?.value == "HENDRA ROHMAN")
+        #expect((m.fields["nama"]?.confidence ?? 1) < 0.6)
+        #expect(m.fields["jabatan"]?.confidence == 0.95)
+        #expect(m.fields["alasan_berhenti"]?.value == "retirement")
+        #expect(m.fields["kota_surat"]?.value == "Tegal")
+    }
+
+    @Test("the position in the body corrects a misread Jabatan value, with lowered confidence")
+    func bodyRole() {
+        let labeled = FieldValue(value: "Statt Gudang", confidence: 0.89)
+        let words = ["dengan", "jabatan", "terakhir", "sebagai", "Staff", "Gudang."].enumerated().map {
+            token($0.element, x: $0.offset * 150, confidence: 0.95)
+        }
+        let row = TextRow(tokens: words, box: Layout.box(words)!)
+        let better = LetterExtractor.bodyRole([row], like: labeled)
+        #expect(better?.value == "Staff Gudang")
+        #expect((better?.confidence ?? 1) < 0.6)
+        // The same reading twice: nothing to change.
+        #expect(LetterExtractor.bodyRole([row], like: FieldValue(value: "Staff Gudang", confidence: 0.9)) == nil)
+    }
+}
