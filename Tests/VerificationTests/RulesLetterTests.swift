@@ -27,6 +27,23 @@ struct RulesLetterTests {
         #expect(WaitingPeriodRule().evaluate(input).isEmpty)
     }
 
+    @Test("a letter stating another reason for the end of work than the form goes to an officer; the same reason, unknown or none passes")
+    func letterReason() throws {
+        func with(_ stated: String?, form reason: ClaimReason) throws -> [RuleFinding] {
+            var letter = Claimant.letter()
+            letter.fields["alasan_berhenti"] = stated.map { FieldValue(value: $0, confidence: 0.9) }
+            return LetterReasonRule().evaluate(try letterInput(letter, reason: reason))
+        }
+        #expect(try with("resign", form: .resign).isEmpty)
+        #expect(try with("unknown", form: .resign).isEmpty)
+        #expect(try with(nil, form: .termination).isEmpty)
+        let differing = try with("resign", form: .contractEnd)
+        #expect(differing.codes == [.letterReasonMismatch])
+        #expect(differing.effects == [.review])
+        // A retirement claim needs no letter, so it is not judged.
+        #expect(try with("resign", form: .retirement).isEmpty)
+    }
+
     @Test("a NIK printed on the letter must be the claimant's")
     func letterNIK() throws {
         #expect(LetterNIKRule().evaluate(try letterInput(Claimant.letter(nik: Claimant.nik))).isEmpty)

@@ -25,6 +25,7 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
     case letterNikMismatch = "letter.nik_mismatch"
     case letterEndDateMissing = "letter.end_date_missing"
     case letterWaitingPeriod = "letter.waiting_period"
+    case letterReasonMismatch = "letter.reason_mismatch"
     // Claim form
     case claimWhatsappMissing = "claim.whatsapp_missing"
     case claimWhatsappInvalid = "claim.whatsapp_invalid"
@@ -83,6 +84,8 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
             "NIK pada surat keterangan kerja berbeda dengan NIK Anda."
         case .letterEndDateMissing:
             "Tanggal berhenti bekerja tidak tercantum di surat keterangan kerja: minta surat yang mencantumkan tanggal berakhirnya hubungan kerja."
+        case .letterReasonMismatch:
+            "Alasan berhenti bekerja pada surat keterangan kerja berbeda dengan alasan pada formulir; petugas akan memeriksanya."
         case .letterWaitingPeriod:
             "Masa tunggu belum terpenuhi: klaim dapat diajukan setelah masa tunggu sejak tanggal berhenti bekerja."
         case .claimWhatsappMissing:

@@ -25,6 +25,7 @@ public struct ClaimPrecheck: Sendable {
         LetterNIKRule(),
         LetterEndDateRule(),
         WaitingPeriodRule(),
+        LetterReasonRule(),
         DocumentFieldsRule(),
     ]
 

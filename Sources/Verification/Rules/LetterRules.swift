@@ -46,6 +46,27 @@ public struct LetterEndDateRule: ClaimRule {
     }
 }
 
+/// The letter's reason for the end of work (when it states one) is the form's: the waiting
+/// period depends on it (a resignation waits a month, a contract's end does not), so a
+/// difference goes to an officer rather than being judged by either side alone.
+public struct LetterReasonRule: ClaimRule {
+    public init() {}
+
+    static let words: [ClaimReason: String] = [
+        .resign: "mengundurkan diri", .contractEnd: "kontrak berakhir",
+        .termination: "pemutusan hubungan kerja", .retirement: "pensiun",
+    ]
+
+    public func evaluate(_ input: ClaimRuleInput) -> [RuleFinding] {
+        guard let reason = input.form.reason, input.isRequired(.employerLetter),
+              let read = input.field(.employerLetter, "alasan_berhenti"),
+              let stated = read.value.flatMap(ClaimReason.init(rawValue:)), stated != reason else { return [] }
+        let letterWords = Self.words[stated] ?? stated.rawValue, formWords = Self.words[reason] ?? reason.rawValue
+        return [.review(.letterReasonMismatch, document: DocumentKind.employerLetter.rawValue, field: "alasan_berhenti",
+                        message: "Surat keterangan kerja menyebut alasan berhenti \(letterWords), sedangkan formulir menyebut \(formWords); petugas akan memeriksanya.")]
+    }
+}
+
 /// A claim waits `waiting_period_months[reason]` months after the letter's end date (one month
 /// for resign and termination, none for contract end, Permenaker 4/2022), judged at
 /// `submitted_at`. Work must have ended by then even where there is no waiting period.
