@@ -7,6 +7,9 @@ public struct ImageMeasurements: Sendable, Hashable {
     public var sharpness: Double
     public var brightness: Double
     public var contrast: Double
+    /// Share of pixels clearly darker than the page (50 grey levels under the mean): ink,
+    /// photos, shadows. A blank page has almost none.
+    public var inkShare: Double = 0
 }
 
 /// A page ready for recognition: grey, at an OCR-friendly scale, background evened out,
@@ -164,6 +167,9 @@ public struct Preprocessor: Sendable {
         }
         let lMean = lSum / count
         let variance = lSq / count - lMean * lMean
-        return ImageMeasurements(sharpness: variance, brightness: mean, contrast: std)
+        let inkLevel = mean - 50
+        var ink = 0
+        for v in px where Double(v) < inkLevel { ink += 1 }
+        return ImageMeasurements(sharpness: variance, brightness: mean, contrast: std, inkShare: Double(ink) / n)
     }
 }

@@ -109,23 +109,31 @@ struct DocumentAnalysis {
         let confidentWords = { (r: OCRResult) in r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count }
         let deadline = models.limits.pageDeadlineMs
         let engine = self.engine
+        // Further passes only while the reading has cost less than a quarter of the deadline,
+        // so a pathological page costs about one deadline, not one per attempt.
+        let ocrStart = DispatchTime.now().uptimeNanoseconds
+        let budgetNs = UInt64(max(1, deadline / 4)) * 1_000_000
+        let withinBudget = { DispatchTime.now().uptimeNanoseconds - ocrStart < budgetNs }
         // Tesseract's page layout analysis can take a photographed card's dark border and
         // shading for a picture and read almost nothing; one uniform block then reads it all.
         func recognizePage(_ image: Pix) -> OCRResult {
             let auto = engine.recognize(RecognitionRequest(image: image, segmentation: .auto, deadlineMs: deadline))
-            guard confidentWords(auto) < 25, !auto.timedOut else { return auto }
+            guard confidentWords(auto) < 25, !auto.timedOut, withinBudget() else { return auto }
             let block = engine.recognize(RecognitionRequest(image: image, segmentation: .singleBlock, deadlineMs: deadline))
             return confidentWords(block) > confidentWords(auto) ? block : auto
         }
         var first = firstPage
-        var ocr = recognizePage(first.image)
+        // A blank page (a stray dot, a page number) is not read at all: background
+        // normalisation would turn its paper grain into thousands of "words" for seconds.
+        let blankPage = firstPage.measurements.inkShare < 0.002 && firstPage.measurements.brightness > 170
+        var ocr = blankPage ? OCRResult(words: [], meanConfidence: 0, timedOut: false, milliseconds: 0) : recognizePage(first.image)
         // focus: a document that fills little of a photo is cropped and read again, larger:
         // where the words are, or, when too few words were read, the bright region of the photo.
         var attempts: [(PixelRect, Int)] = []
         if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
         let documentRegion = DocumentLocator.brightRegion(first.original)
         if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
-        for (i, (region, size)) in attempts.enumerated() where i == 0 || confidentWords(ocr) < 25 {
+        for (i, (region, size)) in attempts.enumerated() where !blankPage && withinBudget() && (i == 0 || confidentWords(ocr) < 25) {
             guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size) else { continue }
             let again = recognizePage(focused.image)
             if confidentWords(again) > confidentWords(ocr) {
@@ -135,7 +143,7 @@ struct DocumentAnalysis {
         }
         // rectify: a document turned or seen at an angle in a photo is straightened out and read
         // at a size where its text is about 30 pixels high (Tesseract's best).
-        if let quad = DocumentLocator.documentQuad(firstPage.original) {
+        if !blankPage, withinBudget(), let quad = DocumentLocator.documentQuad(firstPage.original) {
             let heights = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.map(\.box.h).sorted()
             let textHeight = heights.isEmpty ? 30.0 : Double(heights[heights.count / 2]) / first.scale * firstPage.scale
             let (w, h) = quad.uprightSize
@@ -154,7 +162,7 @@ struct DocumentAnalysis {
         }
         // deskew: Leptonica's projection search misses the skew of a card whose background is
         // full of guilloche lines; the slope of the lines Tesseract read does not.
-        if let skew = Self.textSkew(ocr), abs(skew) >= 0.6, let turned = first.rotated(by: -skew) {
+        if withinBudget(), let skew = Self.textSkew(ocr), abs(skew) >= 0.6, let turned = first.rotated(by: -skew) {
             let again = recognizePage(turned.image)
             if confidentWords(again) * 10 >= confidentWords(ocr) * 9 {
                 first = turned

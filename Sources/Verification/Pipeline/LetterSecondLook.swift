@@ -23,6 +23,9 @@ enum LetterSecondLook {
     static func enlargement(_ ctx: PageContext) -> Double? {
         guard let h = textHeight(ctx.ocr.words) else { return nil }
         let factor = max(0.5, min(2, targetTextHeight / max(h, 1)))
+        // Bringing large print back down only pays where the reader enlarged a photo (and its
+        // blur); a scan's sharp print at its own resolution reads best as it is.
+        if factor < 1, ctx.page.scale <= 1.1 { return nil }
         return abs(factor - 1) >= 0.2 ? factor : nil
     }
 
