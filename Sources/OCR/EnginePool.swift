@@ -21,9 +21,11 @@ final class EngineWorker: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 do {
+                    // OpenMP threads inside Tesseract would fight the other workers (and spin on
+                    // the cores between passes). The limit belongs to the calling thread, and a
+                    // serial queue may run each job on a different one, so it is set every time.
+                    omp_set_num_threads(1)
                     if self.engine == nil {
-                        // OpenMP threads inside Tesseract would fight the other workers.
-                        omp_set_num_threads(1)
                         self.engine = try TesseractEngine(configuration: self.configuration)
                     }
                     continuation.resume(returning: try body(self.engine!))

@@ -14,6 +14,7 @@ struct Berkas: AsyncParsableCommand {
 
     /// SPEC exit statuses: 0 ran, 1 bad usage, 2 an input could not be read at all.
     static func main() async {
+        OpenMPLimit.ensure()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
