@@ -1,4 +1,5 @@
 import Foundation
+import Verification
 
 /// A calendar day without a time or a time zone (`YYYY-MM-DD`), as the claim form and the
 /// video-call queue speak of days. Arithmetic is on the proleptic Gregorian calendar.
@@ -9,7 +10,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CivilDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+              (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
         self.year = year; self.month = month; self.day = day
     }
 
@@ -49,29 +50,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    /// Days since 1970-01-01; the arithmetic is `CalendarDate`'s.
+    public var dayNumber: Int { CalendarDate(year: year, month: month, day: day)?.dayNumber ?? 0 }
 
-    public init(dayNumber z0: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+    public init(dayNumber: Int) {
+        let date = CalendarDate(dayNumber: dayNumber)
+        self.year = date.year; self.month = date.month; self.day = date.day
     }
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
@@ -84,12 +68,4 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 }

@@ -20,7 +20,8 @@ struct CLI {
         p.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["OMP_THREAD_LIMIT"] = "1"
-        for (k, v) in environment { env[k] = v }
+        // An empty value removes the variable.
+        for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
         p.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
@@ -129,6 +130,20 @@ struct CLITests {
             #expect(out.status == 1, "\(arguments): \(out.stderr)")
             #expect(!out.stderr.isEmpty)
         }
+    }
+
+    @Test("Given OMP_THREAD_LIMIT unset, then berkas restarts itself with it set, keeping its arguments, stdin and exit status")
+    func restartsWithOpenMPLimit() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("berkas-cli-omp-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let made = try CLI.run(["officer", "add", "--data", data.path, "omp"], environment: ["OMP_THREAD_LIMIT": ""],
+                               input: "rahasia-panjang-1\n")
+        #expect(made.status == 0, "\(made.stderr)")
+        let read = try CLI.run(["verify", "--format", "json", "fixtures/formats/ktp.png"], environment: ["OMP_THREAD_LIMIT": ""])
+        #expect(read.status == 0)
+        #expect(try CLI.jsonLines(read.stdout).first?["kind"] as? String == "ktp")
+        let missing = try CLI.run(["verify", "/nonexistent.jpg"], environment: ["OMP_THREAD_LIMIT": ""])
+        #expect(missing.status == 2)
     }
 
     @Test("Given recheck with an unknown status, a pending status, a bad date or no data folder, then it exits 1 with a message")

@@ -105,7 +105,7 @@ public struct ClaimRuleInput: Sendable {
         return n
     }
 
-    public var nameThresholds: NameMatch.Thresholds { config.nameMatch.thresholds }
+    public var nameThresholds: NameMatch.Thresholds { config.nameMatch }
 
     /// Whether the extraction flagged the whole document as read with low confidence.
     public func flaggedLowConfidence(_ doc: DocumentResult) -> Bool {

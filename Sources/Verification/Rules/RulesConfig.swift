@@ -44,37 +44,8 @@ public struct RulesConfig: Codable, Sendable, Hashable {
         }
     }
 
-    public struct NameMatchSettings: Codable, Sendable, Hashable {
-        public var maxOCREdits: Double
-        public var minSimilarity: Double
-        public var maxFirstNameEdits: Double
-        public var confusableCost: Double
-
-        public init(maxOCREdits: Double = 1.5, minSimilarity: Double = 0.8,
-                    maxFirstNameEdits: Double = 1.0, confusableCost: Double = 0.4) {
-            self.maxOCREdits = maxOCREdits; self.minSimilarity = minSimilarity
-            self.maxFirstNameEdits = maxFirstNameEdits; self.confusableCost = confusableCost
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case maxOCREdits = "max_ocr_edits", minSimilarity = "min_similarity"
-            case maxFirstNameEdits = "max_first_name_edits", confusableCost = "confusable_cost"
-        }
-
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = NameMatchSettings()
-            maxOCREdits = try c.decodeIfPresent(Double.self, forKey: .maxOCREdits) ?? d.maxOCREdits
-            minSimilarity = try c.decodeIfPresent(Double.self, forKey: .minSimilarity) ?? d.minSimilarity
-            maxFirstNameEdits = try c.decodeIfPresent(Double.self, forKey: .maxFirstNameEdits) ?? d.maxFirstNameEdits
-            confusableCost = try c.decodeIfPresent(Double.self, forKey: .confusableCost) ?? d.confusableCost
-        }
-
-        public var thresholds: NameMatch.Thresholds {
-            NameMatch.Thresholds(maxOCREdits: maxOCREdits, minSimilarity: minSimilarity,
-                                 maxFirstNameEdits: maxFirstNameEdits, confusableCost: confusableCost)
-        }
-    }
+    /// The name-match thresholds as `models/rules.json` spells them (`name_match`).
+    public typealias NameMatchSettings = NameMatch.Thresholds
 
     /// Months after the letter's end date before a claim may be made, by `ClaimReason` raw value
     /// (Permenaker 4/2022: one month for resign and termination).
@@ -173,5 +144,30 @@ public struct RulesConfig: Codable, Sendable, Hashable {
     public func requiredSlots(for reason: ClaimReason) -> [DocumentKind] {
         let listed = Set(requiredDocuments[reason.rawValue] ?? [])
         return DocumentKind.slots.filter { listed.contains($0.rawValue) }
+    }
+}
+
+/// `name_match` in `models/rules.json`: every key optional, the defaults otherwise.
+extension NameMatch.Thresholds: Codable {
+    enum CodingKeys: String, CodingKey {
+        case maxOCREdits = "max_ocr_edits", minSimilarity = "min_similarity"
+        case maxFirstNameEdits = "max_first_name_edits", confusableCost = "confusable_cost"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = NameMatch.Thresholds()
+        self.init(maxOCREdits: try c.decodeIfPresent(Double.self, forKey: .maxOCREdits) ?? d.maxOCREdits,
+                  minSimilarity: try c.decodeIfPresent(Double.self, forKey: .minSimilarity) ?? d.minSimilarity,
+                  maxFirstNameEdits: try c.decodeIfPresent(Double.self, forKey: .maxFirstNameEdits) ?? d.maxFirstNameEdits,
+                  confusableCost: try c.decodeIfPresent(Double.self, forKey: .confusableCost) ?? d.confusableCost)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxOCREdits, forKey: .maxOCREdits)
+        try c.encode(minSimilarity, forKey: .minSimilarity)
+        try c.encode(maxFirstNameEdits, forKey: .maxFirstNameEdits)
+        try c.encode(confusableCost, forKey: .confusableCost)
     }
 }

@@ -73,8 +73,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         return years
     }
 
-    // Days since 1970-01-01 (civil-from-days, Howard Hinnant).
-    var dayNumber: Int {
+    /// Days since 1970-01-01 (civil-from-days, Howard Hinnant).
+    public var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -84,7 +84,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         return era * 146097 + doe - 719468
     }
 
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         let z = dayNumber + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
