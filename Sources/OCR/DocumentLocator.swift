@@ -6,7 +6,17 @@ import Foundation
 public enum DocumentLocator {
     /// The region in `page`'s pixels, or nil when no single region covers 5-92% of the photo.
     public static func brightRegion(_ page: Pix) -> PixelRect? {
-        guard let c = brightComponent(page) else { return nil }
+        brightComponent(page).flatMap { region(of: $0, in: page) }
+    }
+
+    /// The document's region and, when it is turned or seen at an angle, its outline, from one
+    /// look at the photo (the reader needs both).
+    public static func locate(_ page: Pix) -> (region: PixelRect?, quad: Quad?) {
+        guard let c = brightComponent(page) else { return (nil, nil) }
+        return (region(of: c, in: page), quad(of: c))
+    }
+
+    private static func region(of c: Component, in page: Pix) -> PixelRect? {
         let margin = 3
         let r = PixelRect(x: c.x0 - margin, y: c.y0 - margin, w: c.x1 - c.x0 + 1 + 2 * margin, h: c.y1 - c.y0 + 1 + 2 * margin)
         return r.scaled(1 / c.scale).clipped(width: page.width, height: page.height)
@@ -16,7 +26,10 @@ public enum DocumentLocator {
     /// (a card photographed on a table); nil when there is no document region or it is already
     /// an upright rectangle, so cropping `brightRegion` is enough.
     public static func documentQuad(_ page: Pix) -> Quad? {
-        guard let c = brightComponent(page) else { return nil }
+        brightComponent(page).flatMap { quad(of: $0) }
+    }
+
+    private static func quad(of c: Component) -> Quad? {
         let f = 1 / c.scale
         let quad = Quad(topLeft: (Double(c.topLeft.0) * f, Double(c.topLeft.1) * f),
                         topRight: (Double(c.topRight.0 + 1) * f, Double(c.topRight.1) * f),

@@ -131,7 +131,7 @@ struct DocumentAnalysis {
         // where the words are, or, when too few words were read, the bright region of the photo.
         var attempts: [(PixelRect, Int)] = []
         if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
-        let documentRegion = DocumentLocator.brightRegion(first.original)
+        let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
         if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
         for (i, (region, size)) in attempts.enumerated() where !blankPage && withinBudget() && (i == 0 || confidentWords(ocr) < 25) {
             guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size) else { continue }
@@ -143,7 +143,7 @@ struct DocumentAnalysis {
         }
         // rectify: a document turned or seen at an angle in a photo is straightened out and read
         // at a size where its text is about 30 pixels high (Tesseract's best).
-        if !blankPage, withinBudget(), let quad = DocumentLocator.documentQuad(firstPage.original) {
+        if !blankPage, withinBudget(), let quad = documentQuad {
             let heights = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.map(\.box.h).sorted()
             let textHeight = heights.isEmpty ? 30.0 : Double(heights[heights.count / 2]) / first.scale * firstPage.scale
             let (w, h) = quad.uprightSize
