@@ -67,6 +67,42 @@ public enum DocumentLocator {
         for v in px { if Int(v) >= t { hi += Double(v); nHi += 1 } else { lo += Double(v); nLo += 1 } }
         guard nHi > 0, nLo > 0, hi / nHi - lo / nLo > 40 else { return nil }
 
+        // Otsu's threshold splits ink and shadow from everything light, so a light table (tiles,
+        // a pale cloth) can join the page into one region whose extreme points are not its
+        // corners. Brighter thresholds part them; the document's outline is the first one that
+        // stays put when the threshold rises further (a region still joined to the table shrinks).
+        let sorted = px.sorted()
+        let bright = Int(sorted[sorted.count * 97 / 100])
+        var thresholds = [t]
+        if bright > t + 12 { thresholds += (1...6).map { t + (bright - t) * $0 / 7 } }
+        var candidates: [(component: Component, outline: Quad)] = []
+        for threshold in thresholds {
+            guard var c = largestComponent(px, width: w, height: h, threshold: threshold) else { continue }
+            c.scale = f
+            let boxArea = Double((c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1))
+            let share = boxArea / Double(w * h)
+            // The region must be mostly filled (a document, not scattered highlights).
+            guard share > 0.05, share < 0.92, Double(c.count) / boxArea > 0.5 else {
+                if threshold == t { return nil }
+                continue
+            }
+            let outline = Quad(topLeft: (Double(c.topLeft.0), Double(c.topLeft.1)),
+                               topRight: (Double(c.topRight.0 + 1), Double(c.topRight.1)),
+                               bottomRight: (Double(c.bottomRight.0 + 1), Double(c.bottomRight.1 + 1)),
+                               bottomLeft: (Double(c.bottomLeft.0), Double(c.bottomLeft.1 + 1)))
+            candidates.append((c, outline))
+        }
+        guard let otsuComponent = candidates.first?.component else { return nil }
+        for (a, b) in zip(candidates, candidates.dropFirst()) {
+            let size = Double(max(a.component.x1 - a.component.x0, a.component.y1 - a.component.y0) + 1)
+            let moved = zip(a.outline.corners, b.outline.corners).map { hypot($0.0 - $1.0, $0.1 - $1.1) }.max() ?? .infinity
+            if moved < 0.03 * size { return a.component }
+        }
+        return otsuComponent
+    }
+
+    /// The largest connected region at or above `threshold`.
+    private static func largestComponent(_ px: [UInt8], width w: Int, height h: Int, threshold t: Int) -> Component? {
         var label = [Int32](repeating: 0, count: w * h)
         var best: Component? = nil
         var stack: [Int] = []
@@ -85,23 +121,15 @@ public enum DocumentLocator {
                 if x + y > maxSum { maxSum = x + y; c.bottomRight = (x, y) }
                 if x - y > maxDiff { maxDiff = x - y; c.topRight = (x, y) }
                 if x - y < minDiff { minDiff = x - y; c.bottomLeft = (x, y) }
-                for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                    let nx = x + dx, ny = y + dy
-                    guard nx >= 0, ny >= 0, nx < w, ny < h else { continue }
-                    let q = ny * w + nx
-                    if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) }
-                }
+                if x + 1 < w { let q = p + 1; if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) } }
+                if x > 0 { let q = p - 1; if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) } }
+                if y + 1 < h { let q = p + w; if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) } }
+                if y > 0 { let q = p - w; if label[q] == 0 && Int(px[q]) >= t { label[q] = next; stack.append(q) } }
             }
             if c.count > (best?.count ?? 0) { best = c }
             next += 1
         }
-        guard var b = best else { return nil }
-        let boxArea = Double((b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
-        let share = boxArea / Double(w * h)
-        // The region must be mostly filled (a document, not scattered highlights).
-        guard share > 0.05, share < 0.92, Double(b.count) / boxArea > 0.5 else { return nil }
-        b.scale = f
-        return b
+        return best
     }
 
     /// Otsu's threshold of 8-bit grey values: ink or document below/at-or-above it.

@@ -82,6 +82,15 @@ public struct Preprocessor: Sendable {
 
     /// Prepares the part of `page` inside `region` (the document found in a larger photo),
     /// scaled so its long side is at least `minimumLongSide`.
+    /// The scale `prepare(_:region:minimumLongSide:)` gives a region whose long side is `longSide`.
+    public static func scaleFactor(longSide: Int, minimumLongSide: Int, targetLongSide: ClosedRange<Int> = 1400...2400) -> Double {
+        let low = max(minimumLongSide, 200), high = max(minimumLongSide, targetLongSide.upperBound)
+        let long = Double(max(1, longSide))
+        if long < Double(low) { return min(4, Double(low) / long) }
+        if long > Double(high) { return Double(high) / long }
+        return 1
+    }
+
     public func prepare(_ page: Pix, region: PixelRect, minimumLongSide: Int) -> PreparedPage? {
         guard let crop = page.cropped(region), let r = region.clipped(width: page.width, height: page.height) else { return nil }
         let focused = Preprocessor(targetLongSide: max(minimumLongSide, 200)...max(minimumLongSide, targetLongSide.upperBound))

@@ -123,6 +123,8 @@ public struct OCRConfiguration: Sendable, Hashable {
 public final class TesseractEngine {
     private let api: OpaquePointer
     public let configuration: OCRConfiguration
+    /// Passes run so far (numbers the images `BERKAS_TRACE_OCR=DIR` keeps).
+    private var passes = 0
 
     public init(configuration: OCRConfiguration = OCRConfiguration()) throws {
         try configuration.validate()
@@ -159,8 +161,12 @@ public final class TesseractEngine {
         let timedOut = status != 0 || elapsedMs >= Double(request.deadlineMs)
         let words = collectWords()
         TessBaseAPIClear(api)
-        if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
-            FileHandle.standardError.write(Data("ocr psm=\(request.segmentation) \(request.image.width)x\(request.image.height) rect=\(String(describing: request.rect)) wl=\(request.whitelist != nil) words=\(words.count) \(Int(elapsedMs)) ms\n".utf8))
+        if let trace = ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] {
+            passes += 1
+            var saved = ""
+            // BERKAS_TRACE_OCR=DIR also keeps each pass's image, to see what Tesseract was given.
+            if trace.hasPrefix("/"), request.image.writePNG(to: "\(trace)/pass-\(passes).png") { saved = " -> \(trace)/pass-\(passes).png" }
+            FileHandle.standardError.write(Data("ocr psm=\(request.segmentation) \(request.image.width)x\(request.image.height) rect=\(String(describing: request.rect)) wl=\(request.whitelist != nil) words=\(words.count) \(Int(elapsedMs)) ms\(saved)\n".utf8))
         }
         let mean = words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count)
         return OCRResult(words: words, meanConfidence: mean, timedOut: timedOut,

@@ -127,13 +127,21 @@ struct DocumentAnalysis {
         // normalisation would turn its paper grain into thousands of "words" for seconds.
         let blankPage = firstPage.measurements.inkShare < 0.002 && firstPage.measurements.brightness > 170
         var ocr = blankPage ? OCRResult(words: [], meanConfidence: 0, timedOut: false, milliseconds: 0) : recognizePage(first.image)
-        // focus: a document that fills little of a photo is cropped and read again, larger:
-        // where the words are, or, when too few words were read, the bright region of the photo.
+        let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
+        if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
+            let corners = documentQuad.map { $0.corners.map { "(\(Int($0.0)),\(Int($0.1)))" }.joined(separator: " ") } ?? "none"
+            FileHandle.standardError.write(Data("locate region=\(documentRegion.map { "\($0.x),\($0.y) \($0.w)x\($0.h)" } ?? "none") quad=\(corners)\n".utf8))
+        }
+        // focus: a document that fills little of a photo is cropped and read again, larger: where
+        // the words are, or, when too few words were read, the bright region of the photo.
         var attempts: [(PixelRect, Int)] = []
         if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
-        let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
         if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
         for (i, (region, size)) in attempts.enumerated() where !blankPage && withinBudget() && (i == 0 || confidentWords(ocr) < 25) {
+            // A crop read at about the page's own scale reads the same pixels again (the text of
+            // a scanned letter fills most of its page): only an enlargement can read more.
+            if i == 0, confidentWords(ocr) >= 25,
+               Preprocessor.scaleFactor(longSide: max(region.w, region.h), minimumLongSide: size) < first.scale * 1.2 { continue }
             guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size) else { continue }
             let again = recognizePage(focused.image)
             if confidentWords(again) > confidentWords(ocr) {
