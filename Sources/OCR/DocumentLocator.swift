@@ -69,36 +69,34 @@ public enum DocumentLocator {
 
         // Otsu's threshold splits ink and shadow from everything light, so a light table (tiles,
         // a pale cloth) can join the page into one region whose extreme points are not its
-        // corners. Brighter thresholds part them; the document's outline is the first one that
-        // stays put when the threshold rises further (a region still joined to the table shrinks).
+        // corners. Brighter thresholds part them: the document is the brightest region whose
+        // outline is a plausible document's and stays put as the threshold rises (a region still
+        // joined to the table, or breaking up, changes shape).
         let sorted = px.sorted()
         let bright = Int(sorted[sorted.count * 97 / 100])
         var thresholds = [t]
         if bright > t + 12 { thresholds += (1...6).map { t + (bright - t) * $0 / 7 } }
-        var candidates: [(component: Component, outline: Quad)] = []
+        var candidates: [(component: Component, outline: Quad, threshold: Int)] = []
         for threshold in thresholds {
             guard var c = largestComponent(px, width: w, height: h, threshold: threshold) else { continue }
             c.scale = f
             let boxArea = Double((c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1))
             let share = boxArea / Double(w * h)
             // The region must be mostly filled (a document, not scattered highlights).
-            guard share > 0.05, share < 0.92, Double(c.count) / boxArea > 0.5 else {
-                if threshold == t { return nil }
-                continue
-            }
+            guard share > 0.05, share < 0.92, Double(c.count) / boxArea > 0.5 else { continue }
             let outline = Quad(topLeft: (Double(c.topLeft.0), Double(c.topLeft.1)),
                                topRight: (Double(c.topRight.0 + 1), Double(c.topRight.1)),
                                bottomRight: (Double(c.bottomRight.0 + 1), Double(c.bottomRight.1 + 1)),
                                bottomLeft: (Double(c.bottomLeft.0), Double(c.bottomLeft.1 + 1)))
-            candidates.append((c, outline))
+            candidates.append((c, outline, threshold))
         }
-        guard let otsuComponent = candidates.first?.component else { return nil }
-        for (a, b) in zip(candidates, candidates.dropFirst()) {
+        let stable = zip(candidates, candidates.dropFirst()).filter { a, b in
             let size = Double(max(a.component.x1 - a.component.x0, a.component.y1 - a.component.y0) + 1)
             let moved = zip(a.outline.corners, b.outline.corners).map { hypot($0.0 - $1.0, $0.1 - $1.1) }.max() ?? .infinity
-            if moved < 0.03 * size { return a.component }
-        }
-        return otsuComponent
+            return moved < 0.03 * size
+        }.map(\.0)
+        if let page = stable.last(where: { $0.outline.isPlausibleDocument }) { return page.component }
+        return (stable.first ?? candidates.first { $0.threshold == t })?.component
     }
 
     /// The largest connected region at or above `threshold`.

@@ -29,6 +29,10 @@ public struct PreparedPage: Sendable {
     /// Maps the rectified document back onto the photo (Leptonica's 8 projective
     /// coefficients) when the page was straightened out of a photo; nil otherwise.
     public var projection: [Double]? = nil
+    /// The image's size before it was given quarter turns (a document photographed sideways),
+    /// whose centre the turned-back boxes sit around; nil when it was never turned.
+    public var unturnedWidth: Int? = nil
+    public var unturnedHeight: Int? = nil
 
     /// Maps a rectangle on the prepared image back to the loaded scan: undo the rotation
     /// (the bounding box of the turned-back corners), the scale and the crop.
@@ -37,9 +41,10 @@ public struct PreparedPage: Sendable {
         if rotationDegrees != 0 {
             let t = rotationDegrees * .pi / 180, c = cos(t), s = sin(t)
             let cx = Double(image.width) / 2, cy = Double(image.height) / 2
+            let ox = Double(unturnedWidth ?? image.width) / 2, oy = Double(unturnedHeight ?? image.height) / 2
             let corners = [(r.x, r.y), (r.maxX, r.y), (r.x, r.maxY), (r.maxX, r.maxY)].map { (x, y) -> (Double, Double) in
                 let dx = Double(x) - cx, dy = Double(y) - cy
-                return (cx + c * dx + s * dy, cy - s * dx + c * dy)
+                return (ox + c * dx + s * dy, oy - s * dx + c * dy)
             }
             let xs = corners.map(\.0), ys = corners.map(\.1)
             let x0 = Int(xs.min()!.rounded()), y0 = Int(ys.min()!.rounded())
@@ -58,6 +63,19 @@ public struct PreparedPage: Sendable {
         }
         o.x += offsetX; o.y += offsetY
         return o
+    }
+
+    /// The same page given `quarterTurns` clockwise quarter turns (a document photographed
+    /// sideways or upside down), or nil when Leptonica fails.
+    public func turned(quarterTurns: Int) -> PreparedPage? {
+        let q = ((quarterTurns % 4) + 4) % 4
+        guard q != 0 else { return self }
+        guard let t = image.rotated(quarterTurns: q) else { return nil }
+        var page = self
+        if page.unturnedWidth == nil { page.unturnedWidth = image.width; page.unturnedHeight = image.height }
+        page.image = t
+        page.rotationDegrees += Double(q * 90)
+        return page
     }
 
     /// The same page turned by `degrees` more (clockwise positive), or nil when Leptonica fails.

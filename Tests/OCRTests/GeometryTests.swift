@@ -7,8 +7,13 @@ import Testing
 struct GeometryTests {
     /// A grey image: `background` everywhere, a `paper` quadrilateral (or nothing), and a black
     /// mark at `mark`.
-    func drawing(width: Int, height: Int, background: UInt8, paper: [(Double, Double)]?, mark: PixelRect) -> Pix? {
+    func drawing(width: Int, height: Int, background: UInt8, paper: [(Double, Double)]?, mark: PixelRect,
+                 tileGrout: Int? = nil) -> Pix? {
         var px = [UInt8](repeating: background, count: width * height)
+        // Tiles: dark grout lines every `tileGrout` pixels.
+        if let step = tileGrout {
+            for y in 0..<height { for x in 0..<width where x % step < 8 || y % step < 8 { px[y * width + x] = 90 } }
+        }
         if let q = paper {
             // Inside test against each edge of the clockwise quadrilateral (y down).
             for y in 0..<height {
@@ -67,6 +72,17 @@ struct GeometryTests {
         let found = try #require(darkBox(page.image))
         let back = centre(page.toOriginal(found)), truth = centre(mark)
         #expect(abs(back.0 - truth.0) < 6 && abs(back.1 - truth.1) < 6, "mapped back to \(back), printed at \(truth)")
+    }
+
+    @Test("Given a page photographed at an angle on light tiles, its outline is the page's, not the page joined to the tiles")
+    func outlineOnLightTiles() throws {
+        let page = [(320.0, 180.0), (1420.0, 120.0), (1470.0, 900.0), (370.0, 940.0)]
+        let mark = PixelRect(x: 800, y: 500, w: 40, h: 40)
+        let photo = try #require(drawing(width: 1700, height: 1100, background: 200, paper: page, mark: mark, tileGrout: 150))
+        let quad = try #require(DocumentLocator.documentQuad(photo))
+        for (found, truth) in zip(quad.corners, page) {
+            #expect(hypot(found.0 - truth.0, found.1 - truth.1) < 15, "corner \(found) should be near \(truth)")
+        }
     }
 
     @Test("Given an upright scan or a photo without a document, no outline is reported")

@@ -32,7 +32,7 @@ public protocol FieldExtractor: Sendable {
 }
 
 /// The reading of one scan, as a list of steps:
-/// load → normalize → recognize → classify → extract → validate.
+/// load → normalize → recognize → orient → focus → straighten → level → classify → extract → validate.
 public struct DocumentReader: Sendable {
     public let pool: EnginePool
     public let models: ExtractionModels
@@ -111,9 +111,11 @@ struct DocumentAnalysis {
         let engine = self.engine
         // Further passes only while the reading has cost less than a quarter of the deadline,
         // so a pathological page costs about one deadline, not one per attempt.
-        let ocrStart = DispatchTime.now().uptimeNanoseconds
+        // Counted in this thread's CPU time, so what is read does not depend on how busy the
+        // machine is (the engine and its OpenMP work run on this one thread).
+        let ocrStart = Self.threadCPUTimeNs()
         let budgetNs = UInt64(max(1, deadline / 4)) * 1_000_000
-        let withinBudget = { DispatchTime.now().uptimeNanoseconds - ocrStart < budgetNs }
+        let withinBudget = { Self.threadCPUTimeNs() &- ocrStart < budgetNs }
         // Tesseract's page layout analysis can take a photographed card's dark border and
         // shading for a picture and read almost nothing; one uniform block then reads it all.
         func recognizePage(_ image: Pix) -> OCRResult {
@@ -127,6 +129,27 @@ struct DocumentAnalysis {
         // normalisation would turn its paper grain into thousands of "words" for seconds.
         let blankPage = firstPage.measurements.inkShare < 0.002 && firstPage.measurements.brightness > 170
         var ocr = blankPage ? OCRResult(words: [], meanConfidence: 0, timedOut: false, milliseconds: 0) : recognizePage(first.image)
+        // orient: a document photographed sideways is turned upright. Tesseract reads sideways
+        // lines as columns of tall words, which the extractors cannot use.
+        var quarterTurns = 0
+        func turnUpright(_ page: PreparedPage, _ reading: OCRResult) -> (PreparedPage, OCRResult, Int)? {
+            guard Self.sidewaysShare(reading) >= 0.6 else { return nil }
+            // Text turned either way looks the same from its boxes: the way that reads is the way.
+            for turn in [3, 1] where withinBudget() {
+                guard let turned = page.turned(quarterTurns: turn) else { continue }
+                let again = recognizePage(turned.image)
+                if Self.sidewaysShare(again) < 0.3, again.meanConfidence >= reading.meanConfidence - 0.05,
+                   confidentWords(again) * 10 >= confidentWords(reading) * 9 {
+                    return (turned, again, turn)
+                }
+            }
+            return nil
+        }
+        if !blankPage, withinBudget(), let (turned, again, turn) = turnUpright(first, ocr) {
+            first = turned
+            ocr = again
+            quarterTurns = turn
+        }
         let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
         if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
             let corners = documentQuad.map { $0.corners.map { "(\(Int($0.0)),\(Int($0.1)))" }.joined(separator: " ") } ?? "none"
@@ -142,7 +165,8 @@ struct DocumentAnalysis {
             // a scanned letter fills most of its page): only an enlargement can read more.
             if i == 0, confidentWords(ocr) >= 25,
                Preprocessor.scaleFactor(longSide: max(region.w, region.h), minimumLongSide: size) < first.scale * 1.2 { continue }
-            guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size) else { continue }
+            guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size)?
+                .turned(quarterTurns: quarterTurns) else { continue }
             let again = recognizePage(focused.image)
             if confidentWords(again) > confidentWords(ocr) {
                 first = focused
@@ -157,7 +181,8 @@ struct DocumentAnalysis {
             let (w, h) = quad.uprightSize
             let long = max(w, h) * firstPage.scale * min(2.5, max(1, 30 / max(textHeight, 1)))
             if let straight = preprocessor.rectify(firstPage.original, quad: quad,
-                                                   minimumLongSide: min(3200, max(1600, Int(long)))) {
+                                                   minimumLongSide: min(3200, max(1600, Int(long))))?
+                .turned(quarterTurns: quarterTurns) {
                 let again = recognizePage(straight.image)
                 // Where the text already runs level, straightening must be clearly better to be
                 // taken (a table's rows are easily merged by a slight re-sampling).
@@ -177,6 +202,25 @@ struct DocumentAnalysis {
                 ocr = again
             }
         }
+        // upside down: a reading still poor after all that is tried the other way up (upside-down
+        // text reads as noise of low confidence); the turn is kept when it reads clearly better.
+        if !blankPage, withinBudget(), ocr.meanConfidence < 0.6 || confidentWords(ocr) < 25,
+           let turned = first.turned(quarterTurns: 2) {
+            // Page layout analysis alone: text the right way up reads at once.
+            let again = engine.recognize(RecognitionRequest(image: turned.image, segmentation: .auto, deadlineMs: deadline))
+            if again.meanConfidence >= ocr.meanConfidence + 0.15,
+               confidentWords(again) >= max(10, confidentWords(ocr) * 11 / 10) {
+                first = turned
+                ocr = again
+                quarterTurns = (quarterTurns + 2) % 4
+                // Noise turned over can come out as sideways lines.
+                if let (upright, reading, turn) = turnUpright(first, ocr) {
+                    first = upright
+                    ocr = reading
+                    quarterTurns = (quarterTurns + turn) % 4
+                }
+            }
+        }
         var more: [(PreparedPage, OCRResult)] = []
         for p in pages.dropFirst() {
             more.append((p, engine.recognize(RecognitionRequest(image: p.image, segmentation: .auto,
@@ -185,8 +229,10 @@ struct DocumentAnalysis {
         clock.lap("ocr")
 
         // classify
-        let (kind, confidence) = classifier.classify(words: ocr.words, width: first.original.width,
-                                                     height: first.original.height)
+        // The document's own proportions: a sideways photo's width is the document's height.
+        let (docWidth, docHeight) = quarterTurns % 2 == 0 ? (first.original.width, first.original.height)
+                                                          : (first.original.height, first.original.width)
+        let (kind, confidence) = classifier.classify(words: ocr.words, width: docWidth, height: docHeight)
         result.kind = expected ?? kind
         result.kindConfidence = expected == nil ? confidence : (kind == expected ? confidence : 0)
         result.quality = Self.quality(scan: scan, page: first, ocr: ocr, documentFound: documentRegion != nil)
@@ -196,8 +242,8 @@ struct DocumentAnalysis {
         if !result.quality.readable {
             // Too poor to read, but often still recognisable by its title and labels: say which
             // document it is (the claimant is asked for a better photo of it, not for another one).
-            let (guess, sureness) = classifier.classify(words: ocr.words, width: first.original.width,
-                                                        height: first.original.height, minimumWordConfidence: 0.1)
+            let (guess, sureness) = classifier.classify(words: ocr.words, width: docWidth, height: docHeight,
+                                                        minimumWordConfidence: 0.1)
             result.kind = expected ?? (guess != .unknown && sureness >= 0.6 ? guess : .unknown)
             if expected == nil { result.kindConfidence = result.kind == .unknown ? confidence : (sureness * 0.8 * 100).rounded() / 100 }
             result.issues.append(Issue(.documentUnreadable, document: slot))
@@ -250,6 +296,20 @@ struct DocumentAnalysis {
         let mx = (x1 - x0) / 8, my = (y1 - y0) / 6
         let r = PixelRect(x: x0 - mx, y: y0 - my, w: x1 - x0 + 2 * mx, h: y1 - y0 + 2 * my)
         return page.toOriginal(r)
+    }
+
+    /// CPU time the calling thread has used, in nanoseconds.
+    static func threadCPUTimeNs() -> UInt64 {
+        var t = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return DispatchTime.now().uptimeNanoseconds }
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+    }
+
+    /// The share of the longer words read as tall, narrow boxes: text running down the page.
+    static func sidewaysShare(_ ocr: OCRResult) -> Double {
+        let words = ocr.words.filter { $0.text.count >= 4 }
+        guard words.count >= 5 else { return 0 }
+        return Double(words.filter { $0.box.h > $0.box.w * 3 / 2 }.count) / Double(words.count)
     }
 
     /// The slope of the text lines in degrees (clockwise positive, as the text runs down to the
