@@ -66,8 +66,14 @@ struct KKExtractor: FieldExtractor {
         var t2 = KKTable.find(rows, headings: Self.secondTable, required: ["status_perkawinan", "kewarganegaraan", "ayah", "ibu", "hubungan", "paspor", "kitap"],
                               below: t1?.headingBottom, geo: geo)
         t1?.refine(with: ctx.page.image, slope: geo.slope)
+        t1?.locateNIKByContent(rows, geo: geo)
         t2?.refine(with: ctx.page.image, slope: geo.slope)
         let tableTop = t1?.headingTop ?? t2?.headingTop ?? Int.max
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_KK"] != nil {
+            for t in [t1, t2].compactMap({ $0 }) {
+                FileHandle.standardError.write(Data("table \(t.headingTop): \(t.columns.map { "\($0.field) \($0.x0)-\($0.x1)" }) rules \(t.rules)\n".utf8))
+            }
+        }
 
         // Header: everything above the first table.
         let headerRows = rows.filter { geo.y($0) < Double(tableTop) }
@@ -91,7 +97,7 @@ struct KKExtractor: FieldExtractor {
 
     private func readMembers(rows: [TextRow], geo: KKGeometry, t1: KKTable, t2: KKTable?, ctx: PageContext, family: String?) -> [[String: FieldValue]] {
         // Without the second table's headings, the first ends where its words or the issue line begin.
-        let ends = ["PERKAWINAN", "KEWARGANEGARAAN", "HUBUNGAN", "DIKELUARKAN", "PASPOR"]
+        let ends = ["PERKAWINAN", "KEWARGANEGARAAN", "HUBUNGAN", "DIKELUARKAN", "PASPOR", "KITAP"]
         let bottom1 = t2?.headingTop ?? rows.first { r in
             geo.y(r) > Double(t1.headingBottom) && r.tokens.contains { t in ends.contains { TextMatch.fuzzyEquals(t.text, $0) } }
         }.map { Int(geo.y($0)) - $0.height } ?? Int.max
@@ -399,6 +405,9 @@ struct KKExtractor: FieldExtractor {
         let cells = members.flatMap { $0.cells["nik"] ?? [] }.filter { KKText.digits($0.text).count >= 10 && $0.text.count <= 18 }
         var hs = cells.map(\.box.h).sorted()
         if !hs.isEmpty { return max(6, hs[hs.count / 2]) }
+        // Else the words of the data rows (a heading read as one tall smudge would mislead).
+        hs = members.flatMap { $0.cells.values.flatMap { $0 } }.filter { $0.text.count >= 3 }.map(\.box.h).sorted()
+        if hs.count >= 5 { return max(6, hs[hs.count / 2]) }
         hs = table.headingBoxes.map(\.h).sorted()
         return hs.isEmpty ? 20 : max(6, hs[hs.count / 4])
     }
@@ -610,8 +619,14 @@ struct KKTable {
     var columns: [(field: String, x0: Int, x1: Int)]
     var headingTop: Int
     var headingBottom: Int
-    /// The headings' boxes on the page.
+    /// The headings' boxes on the page, and the fields they name.
     var headingBoxes: [PixelRect] = []
+    var headingFields: [String] = []
+    /// Every column the table prints, in order (some may have no heading read).
+    var allFields: [String] = []
+    var textHeight: Int = 20
+    /// The ruled vertical lines found across the heading band.
+    var rules: [Int] = []
     var left: Int { columns.map(\.x0).min() ?? 0 }
     var right: Int { columns.map(\.x1).max() ?? 0 }
 
@@ -650,8 +665,15 @@ struct KKTable {
                     found[field] = hit.1.map { tokens[$0].box }.reduce(tokens[hit.1[0]].box) { $0.union($1) }
                 }
             }
-            let score = required.filter { found[$0] != nil }.count * 10 + found.count
-            if required.filter({ found[$0] != nil }).count >= 3, best == nil || score > best!.score { best = (score, r, found) }
+            let requiredFound = required.filter { found[$0] != nil }.count
+            let score = requiredFound * 10 + found.count
+            // Three required headings, or, on a blurred page where most headings are misread,
+            // three headings of the table in their printed order, two of them required (the
+            // rest are placed between the ruled lines).
+            let ordered = headings.map(\.field).compactMap { found[$0]?.midX }
+            let inOrder = zip(ordered, ordered.dropFirst()).allSatisfy { $0 < $1 }
+            guard requiredFound >= 3 || (requiredFound >= 2 && found.count >= 3 && inOrder) else { continue }
+            if best == nil || score > best!.score { best = (score, r, found) }
         }
         guard var best else { return nil }
         // A heading misread beyond recognition (`NIK` as `mk`, or lost in a photo's blur) between
@@ -678,7 +700,8 @@ struct KKTable {
         // Heading band in slope-corrected positions.
         let top = boxes.map { Int(Double($0.y) - geo.slope * Double($0.midX)) }.min() ?? row.box.y
         let bottom = boxes.map { Int(Double($0.maxY) - geo.slope * Double($0.midX)) }.max() ?? row.box.maxY
-        return KKTable(columns: columns, headingTop: top, headingBottom: bottom, headingBoxes: boxes)
+        return KKTable(columns: columns, headingTop: top, headingBottom: bottom, headingBoxes: boxes,
+                       headingFields: order, allFields: fields, textHeight: row.height)
     }
 
     /// Where a column border between two centred headings lies: the cells are centred under the
@@ -691,7 +714,9 @@ struct KKTable {
         return a.maxX + gap / 2
     }
 
-    /// Refines column borders from the table's ruled vertical lines in the heading band.
+    /// Refines column borders from the table's ruled vertical lines in the heading band, and
+    /// places the columns whose headings were not read (misread on a blurred photo) between
+    /// the ruled lines, in the table's printed column order.
     mutating func refine(with image: Pix, slope: Double) {
         // A band inside the heading cells: centred on the single-line headings, 1.8 text heights tall.
         guard !headingBoxes.isEmpty else { return }
@@ -699,21 +724,47 @@ struct KKTable {
         let h = max(4, hs[hs.count / 2])
         let single = headingBoxes.filter { $0.h <= h * 3 / 2 }.map(\.midY).sorted()
         let mid = single.isEmpty ? headingBoxes[0].midY : single[single.count / 2]
-        let band = PixelRect(x: max(0, left), y: mid - h * 9 / 10, w: right - left, h: h * 18 / 10)
+        // Across the whole page: columns whose headings were not read may lie beyond the ones that were.
+        let band = PixelRect(x: 0, y: mid - h * 9 / 10, w: image.width, h: h * 18 / 10)
+        let lines = Self.verticalRules(in: image, band: band)
+        rules = lines
+        guard lines.count >= 3 else { return }
+        placeMissing(lines)
+        // Each border moves to the nearest ruled line between the neighbouring headings' centres.
+        for i in columns.indices.dropFirst() {
+            let lo = (columns[i - 1].x0 + columns[i - 1].x1) / 2, hi = (columns[i].x0 + columns[i].x1) / 2
+            let current = columns[i].x0
+            if let l = lines.filter({ $0 > lo && $0 < hi }).min(by: { abs($0 - current) < abs($1 - current) }) {
+                columns[i].x0 = l
+                columns[i - 1].x1 = l
+            }
+        }
+        if let first = lines.filter({ $0 < columns[0].x1 - textHeight }).max() { columns[0].x0 = min(columns[0].x0, first) }
+    }
+
+    /// The x positions of ruled vertical lines crossing `band`: pixel columns dark over nearly
+    /// all of its height. Ruling lines are the darkest marks; heading cells may be tinted, so
+    /// Otsu would take the tint.
+    static func verticalRules(in image: Pix, band: PixelRect) -> [Int] {
         guard let r = band.clipped(width: image.width, height: image.height), let crop = image.cropped(r),
-              let g = crop.grey(), g.width > 10, g.height > 4 else { return }
+              let g = crop.grey(), g.width > 10, g.height > 4 else { return [] }
         let w = g.width, hh = g.height
         let px = g.greyBytes()
-        // Ruling lines are the darkest marks; heading cells may be tinted, so Otsu would take the tint.
         let sortedPx = px.sorted()
         let median = Int(sortedPx[sortedPx.count / 2]), darkest = Int(sortedPx[sortedPx.count / 100])
         let threshold = (median + darkest) / 2
+        // On a photo a rule is blurred and lighter than the print: a thin mark clearly darker
+        // than the paper a few pixels either side of it counts too.
+        let step = 4, contrast = max(12, (median - darkest) / 4)
         var counts = [Int](repeating: 0, count: w)
         for y in 0..<hh {
+            var mark = [Bool](repeating: false, count: w)
             for x in 0..<w {
-                let dark = (max(0, x - 1)...min(w - 1, x + 1)).contains { Int(px[y * w + $0]) < threshold }
-                if dark { counts[x] += 1 }
+                let v = Int(px[y * w + x])
+                let l = Int(px[y * w + max(0, x - step)]), r = Int(px[y * w + min(w - 1, x + step)])
+                mark[x] = v < threshold || (x >= step && x + step < w && min(l, r) - v >= contrast)
             }
+            for x in 0..<w where mark[max(0, x - 1)...min(w - 1, x + 1)].contains(true) { counts[x] += 1 }
         }
         var lines: [Int] = []
         var x = 0
@@ -725,17 +776,80 @@ struct KKTable {
                 x = e + 1
             } else { x += 1 }
         }
-        guard lines.count >= 3 else { return }
-        // Each border moves to the nearest ruled line between the neighbouring headings' centres.
-        for i in columns.indices.dropFirst() {
-            let lo = (columns[i - 1].x0 + columns[i - 1].x1) / 2, hi = (columns[i].x0 + columns[i].x1) / 2
-            let current = columns[i].x0
-            if let l = lines.filter({ $0 > lo && $0 < hi }).min(by: { abs($0 - current) < abs($1 - current) }) {
-                columns[i].x0 = l
-                columns[i - 1].x1 = l
+        return lines
+    }
+
+    /// Columns without a heading read, placed between ruled lines: between two read headings
+    /// when the lines there are exactly one more than the columns missing, and outward from
+    /// the first and last read headings line by line. Columns narrower than the print is
+    /// tall are not columns (a line's blur read twice, a stray mark).
+    mutating func placeMissing(_ lines: [Int]) {
+        let boxes = Dictionary(zip(headingFields, headingBoxes), uniquingKeysWith: { a, _ in a })
+        let present = Set(columns.map(\.field))
+        let read = allFields.indices.filter { i in boxes[allFields[i]] != nil && present.contains(allFields[i]) }
+        guard !read.isEmpty else { return }
+        let minimum = 3 * textHeight / 2
+        var placed: [String: (Int, Int)] = [:]
+        for (a, b): (Int, Int) in zip(read, read.dropFirst()) where b - a > 1 {
+            let inside = lines.filter { $0 > boxes[allFields[a]]!.maxX && $0 < boxes[allFields[b]]!.x }
+            guard inside.count == b - a else { continue }
+            for k in 1..<(b - a) where inside[k] - inside[k - 1] >= minimum { placed[allFields[a + k]] = (inside[k - 1], inside[k]) }
+        }
+        if let last = read.last, last + 1 < allFields.count {
+            let right = lines.filter { $0 > boxes[allFields[last]]!.maxX }
+            for k in 1..<(allFields.count - last) where k < right.count {
+                guard right[k] - right[k - 1] >= minimum else { break }
+                placed[allFields[last + k]] = (right[k - 1], right[k])
             }
         }
-        if let first = lines.first, first < columns[0].x1 { columns[0].x0 = min(columns[0].x0, first) }
+        if let first = read.first, first > 0 {
+            let left = Array(lines.filter { $0 < boxes[allFields[first]]!.x }.reversed())
+            for k in 1...first where k < left.count {
+                guard left[k - 1] - left[k] >= minimum else { break }
+                placed[allFields[first - k]] = (left[k], left[k - 1])
+            }
+        }
+        guard !placed.isEmpty else { return }
+        var cols = columns
+        for (f, (x0, x1)) in placed { cols.append((f, x0, x1)) }
+        let order = allFields
+        let rank = { (f: String) in order.firstIndex(of: f) ?? 0 }
+        cols.sort { rank($0.field) < rank($1.field) }
+        // A read column next to a placed one shares its ruled border.
+        for i in cols.indices.dropFirst() where placed[cols[i].field] != nil || placed[cols[i - 1].field] != nil {
+            let border = placed[cols[i].field] != nil ? cols[i].x0 : cols[i - 1].x1
+            cols[i].x0 = border
+            cols[i - 1].x1 = border
+        }
+        guard cols.allSatisfy({ $0.x1 > $0.x0 }) else { return }
+        columns = cols
+    }
+
+    /// The NIK column found by what it holds when its heading was not read or not placed: of the
+    /// spaces between ruled lines across the table, the one whose data rows hold the most
+    /// runs of ten or more digits (a NIK; dates and row numbers are shorter).
+    mutating func locateNIKByContent(_ rows: [TextRow], geo: KKGeometry) {
+        guard !columns.contains(where: { $0.field == "nik" }), rules.count >= 2 else { return }
+        let data = rows.filter { geo.y($0) > Double(headingBottom) }.prefix(14)
+        var best: (count: Int, x0: Int, x1: Int)? = nil
+        for (x0, x1) in zip(rules, rules.dropFirst()) where x1 - x0 >= 4 * textHeight {
+            let n = data.flatMap(\.tokens).filter { t in
+                t.box.midX > x0 && t.box.midX < x1 && KKText.digits(t.text).count >= 10
+                    && KKText.digits(t.text).count * 3 >= TextMatch.key(t.text).count * 2
+            }.count
+            if n >= 2, n > (best?.count ?? 0) { best = (n, x0, x1) }
+        }
+        guard let best else { return }
+        var cols = columns.filter { c in !((c.x0 + c.x1) / 2 > best.x0 && (c.x0 + c.x1) / 2 < best.x1) }
+        cols.append(("nik", best.x0, best.x1))
+        cols.sort { $0.x0 < $1.x0 }
+        for i in cols.indices.dropFirst() where cols[i].field == "nik" || cols[i - 1].field == "nik" {
+            let border = cols[i].field == "nik" ? cols[i].x0 : cols[i - 1].x1
+            cols[i].x0 = border
+            cols[i - 1].x1 = border
+        }
+        guard cols.allSatisfy({ $0.x1 > $0.x0 }) else { return }
+        columns = cols
     }
 }
 
