@@ -109,6 +109,14 @@ struct RulesIdentityTests {
         #expect(findings.first?.issue.document == "kk")
     }
 
+    @Test("a KK page read poorly (a phone photo of a small table) may hold rows not read at all: the claimant missing from the rows read is doubt")
+    func kkPoorPageNotListed() throws {
+        let kk = Claimant.kk(members: [Claimant.husband], pageConfidence: 0.35)
+        let findings = KKMembershipRule().evaluate(try Claimant.input(documents: Claimant.documents(replacing: "kk", with: kk)))
+        #expect(findings.codes == [.kkClaimantNotListed])
+        #expect(findings.effects == [.review])
+    }
+
     @Test("with her NIK unreadable, name and birth date find the claimant")
     func kkByNameAndBirthDate() throws {
         let row = Claimant.member(nama: Claimant.nama, nik: nil, tanggalLahir: "1988-06-11", hubungan: "ISTRI")

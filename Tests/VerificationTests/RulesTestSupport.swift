@@ -50,10 +50,11 @@ enum Claimant {
                                 hubungan: "KEPALA KELUARGA")
     static let herself = member(nama: nama, nik: nik, tanggalLahir: "1988-06-11", hubungan: "ISTRI")
 
-    static func kk(members: [[String: FieldValue]] = [husband, herself], issues: [ReasonIssue] = []) -> DocumentResult {
+    static func kk(members: [[String: FieldValue]] = [husband, herself], issues: [ReasonIssue] = [],
+                   pageConfidence: Double = 0.85) -> DocumentResult {
         DocumentResult(file: "kk.png", kind: .kk, kindConfidence: 0.96,
                        fields: ["no_kk": field("3325061203150001"), "kepala_keluarga": field("BUDI SANTOSO")],
-                       members: members, quality: Quality(readable: true), issues: issues)
+                       members: members, quality: Quality(ocrConfidence: pageConfidence, readable: true), issues: issues)
     }
 
     static func letter(nama: String? = Claimant.nama, namaConfidence: Double = 0.95,

@@ -70,7 +70,8 @@ public struct KKMembershipRule: ClaimRule {
             ?? claimantNIK?.birthDate
         guard claimantNIK != nil || input.formName != nil else { return [] }
         let conf = input.config.confidence
-        var doubt = input.flaggedLowConfidence(kk)
+        // A page read poorly may hold rows that were not read at all.
+        var doubt = input.flaggedLowConfidence(kk) || kk.quality.ocrConfidence < conf.kkPageMin
 
         for member in members {
             let nikField = member["nik"]

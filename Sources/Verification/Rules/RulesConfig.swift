@@ -11,13 +11,17 @@ public struct RulesConfig: Codable, Sendable, Hashable {
         public var nikMin: Double
         /// A document classified with less confidence than this is not called the wrong kind.
         public var kindMin: Double
+        /// A KK page read with a lower mean word confidence than this (a photo whose table
+        /// prints a few pixels high) may have member rows that were not read at all, so the
+        /// claimant missing from the rows read is doubt, not proof.
+        public var kkPageMin: Double
 
-        public init(fieldMin: Double = 0.6, nikMin: Double = 0.8, kindMin: Double = 0.5) {
-            self.fieldMin = fieldMin; self.nikMin = nikMin; self.kindMin = kindMin
+        public init(fieldMin: Double = 0.6, nikMin: Double = 0.8, kindMin: Double = 0.5, kkPageMin: Double = 0.6) {
+            self.fieldMin = fieldMin; self.nikMin = nikMin; self.kindMin = kindMin; self.kkPageMin = kkPageMin
         }
 
         enum CodingKeys: String, CodingKey {
-            case fieldMin = "field_min", nikMin = "nik_min", kindMin = "kind_min"
+            case fieldMin = "field_min", nikMin = "nik_min", kindMin = "kind_min", kkPageMin = "kk_page_min"
         }
 
         public init(from decoder: Decoder) throws {
@@ -26,6 +30,7 @@ public struct RulesConfig: Codable, Sendable, Hashable {
             fieldMin = try c.decodeIfPresent(Double.self, forKey: .fieldMin) ?? d.fieldMin
             nikMin = try c.decodeIfPresent(Double.self, forKey: .nikMin) ?? d.nikMin
             kindMin = try c.decodeIfPresent(Double.self, forKey: .kindMin) ?? d.kindMin
+            kkPageMin = try c.decodeIfPresent(Double.self, forKey: .kkPageMin) ?? d.kkPageMin
         }
     }
 
@@ -116,7 +121,8 @@ public struct RulesConfig: Codable, Sendable, Hashable {
             }
         }
         for (key, value) in [("field_min", confidence.fieldMin), ("nik_min", confidence.nikMin),
-                             ("kind_min", confidence.kindMin), ("min_similarity", nameMatch.minSimilarity)]
+                             ("kind_min", confidence.kindMin), ("kk_page_min", confidence.kkPageMin),
+                             ("min_similarity", nameMatch.minSimilarity)]
         where !(0...1).contains(value) {
             throw fail("\(key): \(value) is not within 0...1")
         }
