@@ -38,6 +38,22 @@ struct KKExtractorTests {
         }
     }
 
+    @Test("a phone photo of a KK whose table reads as low-confidence fragments is readable when its number and header are read")
+    func phoneHeaderReadable() async throws {
+        let url = KKFixtures.corpus.appendingPathComponent("phone/kk-001.jpg")
+        let truth = try #require(KKFixtures.documents(level: "phone").first { $0.0.lastPathComponent == "kk-001.jpg" }?.1)
+        let result = try #require(await KKFixtures.read(url))
+        #expect(result.kind == .kk)
+        // The page as a whole reads poorly (the table's small print)...
+        #expect(result.quality.ocrConfidence < 0.6)
+        // ...yet it is not sent back as unreadable: its header is legible.
+        #expect(result.quality.readable)
+        #expect(!result.issues.contains { $0.code == .documentUnreadable })
+        #expect(result.fields["no_kk"]?.value == truth.fields["no_kk"] ?? nil)
+        let exact = Self.header.filter { CorpusEvaluation.same(result.fields[$0]?.value, (truth.fields[$0] ?? nil) ?? "") }
+        #expect(exact.count >= 6, "header fields read exactly: \(exact)")
+    }
+
     func check(_ args: (String, Double, Double)) async throws {
         let (level, nikShare, headerShare) = args
         let docs = KKFixtures.documents(level: level)

@@ -239,6 +239,7 @@ struct DocumentAnalysis {
         result.text = ([ocr] + more.map(\.1)).map(\.text).joined(separator: "\n\u{0C}\n")
         clock.lap("classify")
 
+        var earlyExtraction: Extraction? = nil
         if !result.quality.readable {
             // Too poor to read, but often still recognisable by its title and labels: say which
             // document it is (the claimant is asked for a better photo of it, not for another one).
@@ -246,9 +247,27 @@ struct DocumentAnalysis {
                                                         minimumWordConfidence: 0.1)
             result.kind = expected ?? (guess != .unknown && sureness >= 0.6 ? guess : .unknown)
             if expected == nil { result.kindConfidence = result.kind == .unknown ? confidence : (sureness * 0.8 * 100).rounded() / 100 }
-            result.issues.append(Issue(.documentUnreadable, document: slot))
-            result.timingMs = clock.finish()
-            return result
+            // A photographed KK's ruled table reads as many low-confidence fragments, which pull
+            // the page's figures down while its header prints large and clear: a KK whose number
+            // and header fields are read with confidence is readable (its member rows are judged
+            // by the rules, which take a poorly read page as doubt).
+            if result.kind == .kk, !ocr.timedOut {
+                let context = PageContext(page: first, ocr: ocr, engine: engine, models: models, morePages: more)
+                let kk = KKExtractor().extract(context)
+                if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
+                    let read = kk.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.value ?? "-")@\(($0.value.confidence * 100).rounded() / 100)" }
+                    FileHandle.standardError.write(Data("kk header on an unreadable page: \(read.joined(separator: " "))\n".utf8))
+                }
+                if Self.headerLegible(kk) {
+                    result.quality.readable = true
+                    earlyExtraction = kk
+                }
+            }
+            if !result.quality.readable {
+                result.issues.append(Issue(.documentUnreadable, document: slot))
+                result.timingMs = clock.finish()
+                return result
+            }
         }
         if ocr.timedOut {
             result.issues.append(Issue(.documentLowConfidence, document: slot,
@@ -259,6 +278,7 @@ struct DocumentAnalysis {
         let context = PageContext(page: first, ocr: ocr, engine: engine, models: models, morePages: more)
         var extraction = Extraction()
         switch result.kind {
+        case _ where earlyExtraction != nil: extraction = earlyExtraction!
         case .ktp: extraction = KTPExtractor().extract(context)
         case .kk: extraction = KKExtractor().extract(context)
         case .employerLetter: extraction = LetterExtractor().extract(context)
@@ -296,6 +316,17 @@ struct DocumentAnalysis {
         let mx = (x1 - x0) / 8, my = (y1 - y0) / 6
         let r = PixelRect(x: x0 - mx, y: y0 - my, w: x1 - x0 + 2 * mx, h: y1 - y0 + 2 * my)
         return page.toOriginal(r)
+    }
+
+    /// A KK's number read as a valid-looking 16 digits with confidence, and most of its header
+    /// fields read with confidence.
+    static func headerLegible(_ kk: Extraction) -> Bool {
+        let header = ["no_kk", "kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
+                      "kabupaten_kota", "provinsi", "kode_pos", "tanggal_dikeluarkan"]
+        guard let number = kk.fields["no_kk"], let digits = number.value,
+              digits.count == 16, digits.allSatisfy(\.isNumber), number.confidence >= 0.8 else { return false }
+        let confident = header.filter { (kk.fields[$0]?.confidence ?? 0) >= 0.6 && !(kk.fields[$0]?.value ?? "").isEmpty }
+        return confident.count * 10 >= header.count * 7
     }
 
     /// CPU time the calling thread has used, in nanoseconds.
