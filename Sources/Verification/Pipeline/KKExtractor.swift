@@ -68,7 +68,9 @@ struct KKExtractor: FieldExtractor {
         t1?.refine(with: ctx.page.image, slope: geo.slope)
         t1?.locateNIKByContent(rows, geo: geo)
         t2?.refine(with: ctx.page.image, slope: geo.slope)
-        let tableTop = t1?.headingTop ?? t2?.headingTop ?? Int.max
+        // Without a table found, the header is still the top of the page: the signature block
+        // below (`KEPALA KELUARGA`, `KEPALA DINAS ...`) must not pass for its labels.
+        let tableTop = t1?.headingTop ?? t2?.headingTop ?? ctx.page.image.height * 45 / 100
         if ProcessInfo.processInfo.environment["BERKAS_DEBUG_KK"] != nil {
             for t in [t1, t2].compactMap({ $0 }) {
                 FileHandle.standardError.write(Data("table \(t.headingTop): \(t.columns.map { "\($0.field) \($0.x0)-\($0.x1)" }) rules \(t.rules)\n".utf8))
