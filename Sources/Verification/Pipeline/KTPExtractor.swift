@@ -168,6 +168,14 @@ struct KTPExtractor: FieldExtractor {
         return out
     }
 
+    /// `KAB PEKALONGAN` -> `KAB. PEKALONGAN`: cards abbreviate Kabupaten with a full stop, which
+    /// OCR often loses.
+    static func issuePlace(_ text: String) -> String {
+        let words = text.split(separator: " ")
+        guard words.count >= 2, words[0] == "KAB" else { return text }
+        return "KAB. " + words.dropFirst().joined(separator: " ")
+    }
+
     /// The confidence of a value whose first letters seem lost: below the rules' threshold.
     static let lateStartCap = 0.6
 
@@ -414,7 +422,7 @@ struct KTPExtractor: FieldExtractor {
             if horizontallyTogether, dateBox.y - placeBox.maxY < 3 * dateBox.h {
                 let text = Layout.normalize(above)
                 if !text.isEmpty, !text.contains(where: \.isNumber) {
-                    out.fields["tempat_terbit"] = Layout.field(text, above)
+                    out.fields["tempat_terbit"] = Layout.field(Self.issuePlace(text), above)
                 }
             }
         }
@@ -446,7 +454,7 @@ struct KTPExtractor: FieldExtractor {
             let above = lines[d - 1].tokens
             let text = Layout.normalize(above)
             if !text.isEmpty, !text.contains(where: \.isNumber), text.count >= 3 {
-                out.fields["tempat_terbit"] = Layout.field(text, above)
+                out.fields["tempat_terbit"] = Layout.field(Self.issuePlace(text), above)
             }
         }
     }
