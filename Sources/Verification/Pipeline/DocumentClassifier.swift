@@ -7,7 +7,7 @@ public struct DocumentClassifier: Sendable {
         .ktp: [("PROVINSI", 1), ("NIK", 1.5), ("TEMPAT/TGL", 1.5), ("LAHIR", 0.5), ("KELAMIN", 1),
                ("DARAH", 1), ("ALAMAT", 0.5), ("RT/RW", 0.5), ("KEL/DESA", 1.5), ("KECAMATAN", 0.5),
                ("AGAMA", 0.5), ("PERKAWINAN", 0.5), ("PEKERJAAN", 0.5), ("KEWARGANEGARAAN", 1),
-               ("BERLAKU", 1.5), ("HINGGA", 1)],
+               ("BERLAKU", 1.5), ("HINGGA", 1), ("GOL", 0.5), ("SEUMUR", 1)],
         .kk: [("KARTU", 1.5), ("KELUARGA", 2), ("KEPALA", 1), ("HUBUNGAN", 1), ("PENDIDIKAN", 1.5),
               ("PASPOR", 1.5), ("KITAP", 1.5), ("AYAH", 1), ("IBU", 0.5), ("DIKELUARKAN", 1),
               ("DESA/KELURAHAN", 1), ("LENGKAP", 1), ("KODE", 0.5)],
@@ -40,9 +40,16 @@ public struct DocumentClassifier: Sendable {
             }
             scores[kind] = s
         }
+        // A lone 16-digit number is a KTP's NIK line: it still tells a KTP whose label column
+        // the page segmentation dropped (heavy print, a busy background).
+        let numbers = words.filter { $0.confidence > minimumWordConfidence }
+            .map { $0.text.filter { !":;.,".contains($0) } }
+            .filter { $0.count == 16 && $0.allSatisfy(\.isNumber) }
         // Shape: an ID card is about 1.58:1; a KK is landscape A4; a letter is portrait.
         let aspect = Double(max(width, height)) / Double(max(1, min(width, height)))
         if width > height, abs(aspect - 1.58) < 0.25 { scores[.ktp, default: 0] += 0.5 }
+        // (A KK prints a NIK on every member row; a letter's NIK comes with many letter cues.)
+        if numbers.count == 1 { scores[.ktp, default: 0] += 1 }
         if width > height, abs(aspect - 1.414) < 0.1 { scores[.kk, default: 0] += 0.5 }
         if height > width { scores[.employerLetter, default: 0] += 0.5 }
 

@@ -25,10 +25,21 @@ struct KTPExtractor: FieldExtractor {
 
     func extract(_ ctx: PageContext) -> Extraction {
         var out = Extraction()
-        let rows = Layout.rows(ctx.ocr.words)
+        var rows = Layout.rows(ctx.ocr.words)
         guard !rows.isEmpty else { return out }
         Layout.debugDump(rows)
-        let assigned = assignLabels(rows, imageWidth: ctx.page.image.width)
+        var assigned = assignLabels(rows, imageWidth: ctx.page.image.width)
+        if Self.labelColumnLost(rows, assigned: assigned) {
+            // Tesseract's page layout analysis can drop the whole label column (heavy print,
+            // a busy background) and keep only the `: value` column; one uniform block reads both.
+            let again = Layout.rows(ctx.recognize(segmentation: .singleBlock).words)
+            let relabelled = assignLabels(again, imageWidth: ctx.page.image.width)
+            if relabelled.count > assigned.count {
+                Layout.debugDump(again)
+                rows = again
+                assigned = relabelled
+            }
+        }
         guard !assigned.isEmpty else { return out }
 
         let medianHeight = rows.map(\.height).sorted()[rows.count / 2]
@@ -43,8 +54,20 @@ struct KTPExtractor: FieldExtractor {
         let valueColumn = starts.isEmpty ? nil : starts[starts.count / 2]
         let tolerance = medianHeight
 
+        // Colons printed in one column (` : ` between label and value), when they are.
+        let colonXs = assigned.compactMap { (field, a) -> Int? in
+            field == "nik" ? nil : rows[a.row].tokens.first(where: \.isColon)?.box.x
+        }.sorted()
+        let colonColumn: Int? = {
+            guard colonXs.count >= 4 else { return nil }
+            let median = colonXs[colonXs.count / 2]
+            let near = colonXs.filter { abs($0 - median) <= tolerance / 2 }.count
+            return near * 2 >= colonXs.count ? median : nil
+        }()
+
         // Values: the tokens right of the label, up to a wide gap (the photo column).
         var valueTokens: [String: [Token]] = [:]
+        var lateStart: Set<String> = []
         var farSegments: [(row: Int, tokens: [Token])] = []
         for (field, a) in assigned {
             let row = rows[a.row]
@@ -56,8 +79,17 @@ struct KTPExtractor: FieldExtractor {
             }
             rest = rest.filter { !$0.isColon }
             while let f = rest.first, Self.colonLike(f), rest.count > 1 { rest.removeFirst() }
+            if field != "nik", let f = rest.first, let stripped = Self.gluedColonStripped(f, colonColumn: colonColumn, valueColumn: valueColumn) {
+                rest[0] = stripped
+            }
             let segs = Layout.segments(rest, gap: bigGap)
             valueTokens[field] = segs.first ?? []
+            if field != "nik", let column = valueColumn, let f = segs.first?.first,
+               Double(f.box.x - column) > 0.5 * Double(f.box.h) {
+                // The value starts right of the column where the others start: its first
+                // letters were lost (`EMALANG` for `PEMALANG`), so it is not trusted as read.
+                lateStart.insert(field)
+            }
             if field != "jenis_kelamin" {
                 for s in segs.dropFirst() { farSegments.append((a.row, s)) }
             }
@@ -119,7 +151,7 @@ struct KTPExtractor: FieldExtractor {
         }
         issuePlaceAndDate(farSegments, rows: rows, into: &out)
         if out.fields["tanggal_terbit"] == nil || out.fields["tempat_terbit"] == nil {
-            photoColumnPass(farSegments, rows: rows, assigned: assigned, valueLeft: valueLeft, ctx: ctx, into: &out)
+            photoColumnPass(farSegments, rows: rows, assigned: assigned, values: valueTokens, valueLeft: valueLeft, ctx: ctx, into: &out)
         }
 
         // The NIK, in its own pass; it tells the district that village and district names snap to.
@@ -127,6 +159,45 @@ struct KTPExtractor: FieldExtractor {
             out.fields["nik"] = readNIK(row: rows[a.row], valueStart: a.valueStart, ctx: ctx, fields: out.fields)
         }
         snapRegions(valueTokens, ctx: ctx, into: &out)
+        for field in lateStart {
+            let names = field == "tempat_tgl_lahir" ? ["tempat_lahir"] : [field]
+            for name in names where out.fields[name] != nil {
+                out.fields[name]!.confidence = min(out.fields[name]!.confidence, Self.lateStartCap)
+            }
+        }
+        return out
+    }
+
+    /// `KAB PEKALONGAN` -> `KAB. PEKALONGAN`: cards abbreviate Kabupaten with a full stop, which
+    /// OCR often loses.
+    static func issuePlace(_ text: String) -> String {
+        let words = text.split(separator: " ")
+        guard words.count >= 2, words[0] == "KAB" else { return text }
+        return "KAB. " + words.dropFirst().joined(separator: " ")
+    }
+
+    /// The confidence of a value whose first letters seem lost: below the rules' threshold.
+    static let lateStartCap = 0.6
+
+    /// True when the rows read hold a value column (rows opening with a colon) but few labels.
+    static func labelColumnLost(_ rows: [TextRow], assigned: [String: Assignment]) -> Bool {
+        guard assigned.count < 8 else { return false }
+        let colonLed = rows.filter { r in r.tokens.first.map { $0.isColon || ($0.text.count <= 2 && colonLike($0)) } ?? false }
+        return colonLed.count >= 5
+    }
+
+    /// A value whose first glyph is the colon, glued to it by OCR and misread (`109-07-2020`,
+    /// `!IRFAN`): the token starts at the colon column, or clearly left of where values start.
+    /// Returns the token without that glyph, or nil when the token is a plain value.
+    static func gluedColonStripped(_ t: Token, colonColumn: Int?, valueColumn: Int?) -> Token? {
+        guard t.text.count >= 2, let c = t.text.first, "1!|il;:".contains(c) else { return nil }
+        let atColon = colonColumn.map { abs(t.box.x - $0) <= max(3, t.box.h / 3) } ?? false
+        let leftOfValues = valueColumn.map { Double($0 - t.box.x) >= 0.35 * Double(t.box.h) } ?? false
+        guard atColon || leftOfValues else { return nil }
+        var out = t
+        out.text = String(t.text.dropFirst())
+        let shift = t.box.w / t.text.count
+        out.box = PixelRect(x: t.box.x + shift, y: t.box.y, w: max(1, t.box.w - shift), h: t.box.h)
         return out
     }
 
@@ -351,7 +422,7 @@ struct KTPExtractor: FieldExtractor {
             if horizontallyTogether, dateBox.y - placeBox.maxY < 3 * dateBox.h {
                 let text = Layout.normalize(above)
                 if !text.isEmpty, !text.contains(where: \.isNumber) {
-                    out.fields["tempat_terbit"] = Layout.field(text, above)
+                    out.fields["tempat_terbit"] = Layout.field(Self.issuePlace(text), above)
                 }
             }
         }
@@ -360,10 +431,11 @@ struct KTPExtractor: FieldExtractor {
     /// Reads the column under the photo on its own: on the full page, the signature and the
     /// photo's edge often garble the place and date of issue.
     private func photoColumnPass(_ far: [(row: Int, tokens: [Token])], rows: [TextRow], assigned: [String: Assignment],
-                                 valueLeft: Int, ctx: PageContext, into out: inout Extraction) {
+                                 values: [String: [Token]], valueLeft: Int, ctx: PageContext, into out: inout Extraction) {
         let image = ctx.page.image
+        // The values' right edge, not the rows': a row can run on into the photo column's text.
         let valueRight = assigned.compactMap { (f, a) -> Int? in
-            f == "jenis_kelamin" || f == "nik" ? nil : rows[a.row].tokens.last?.box.maxX
+            f == "jenis_kelamin" || f == "nik" ? nil : (values[f]?.last ?? rows[a.row].tokens.last)?.box.maxX
         }.sorted().last ?? (valueLeft + image.width / 3)
         let farLeft = far.map { $0.tokens[0].box.x }.min()
         let left = max(valueRight + 10, (farLeft ?? valueRight) - 20)
@@ -382,7 +454,7 @@ struct KTPExtractor: FieldExtractor {
             let above = lines[d - 1].tokens
             let text = Layout.normalize(above)
             if !text.isEmpty, !text.contains(where: \.isNumber), text.count >= 3 {
-                out.fields["tempat_terbit"] = Layout.field(text, above)
+                out.fields["tempat_terbit"] = Layout.field(Self.issuePlace(text), above)
             }
         }
     }
@@ -441,6 +513,17 @@ struct KTPExtractor: FieldExtractor {
         let sex = fields["jenis_kelamin"].flatMap { f in f.confidence >= 0.6 ? f.value.flatMap(NIK.Sex.init(printed:)) : nil }
         var decision = reader.decide(glyphs: glyphs, tesseract: tess.text, tesseractConfidence: tess.meanConfidence,
                                      printedBirthDate: birth, printedSex: sex)
+        // The page's own reading of the line is a third opinion: in a plain sans or mono face
+        // (not OCR-A) it is often the only exact one.
+        let pageDigits = value.map(\.text).joined().filter { !":;.,".contains($0) }
+        if pageDigits.count == 16, pageDigits.allSatisfy(\.isNumber), pageDigits != decision.value {
+            let page = reader.decide(glyphs: [], tesseract: pageDigits, tesseractConfidence: Layout.confidence(value),
+                                     printedBirthDate: birth, printedSex: sex)
+            if let v = page.value, page.confidence > decision.confidence {
+                // A valid reading that the line's own passes did not give: below the rules' trust.
+                decision = (v, min(page.confidence, decision.value == nil ? 0.75 : 0.55))
+            }
+        }
         if decision.value == nil || decision.confidence < 0.5, birth != nil || sex != nil {
             // The printed date may itself be misread: judge the NIK on its own before giving up.
             let alone = reader.decide(glyphs: glyphs, tesseract: tess.text, tesseractConfidence: tess.meanConfidence,

@@ -119,7 +119,8 @@ enum Layout {
     static func normalize(_ s: String) -> String {
         let upper = s.uppercased().replacingOccurrences(of: "\u{2014}", with: "-")
         let collapsed = upper.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|` ")
+        // `!` is a colon or a rule misread; no printed value begins or ends with one.
+        let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|`! ")
         return collapsed.trimmingCharacters(in: edge)
     }
 

@@ -10,10 +10,17 @@ struct LetterExtractor: FieldExtractor {
     static let labels: [(field: String, keys: [String])] = [
         ("nomor_surat", ["NOMOR", "NO", "NOMORSURAT", "NOSURAT", "NOMER"]),
         ("nama", ["NAMA", "NAMALENGKAP", "NAMAKARYAWAN", "NAMAPEKERJA"]),
-        ("nik", ["NIK", "NOKTP", "NIKKTP", "NOMORKTP", "NONIK", "NOMORINDUKKEPENDUDUKAN"]),
-        ("jabatan", ["JABATAN", "JABATANTERAKHIR", "POSISI", "BAGIAN"]),
+        ("nik", ["NIK", "NOKTP", "NIKKTP", "NOMORKTP", "NONIK", "NOMORINDUKKEPENDUDUKAN", "NOINDUKKEPENDUDUKAN"]),
+        ("jabatan", ["JABATAN", "JABATANTERAKHIR", "POSISI", "BAGIAN", "BAGIANJABATAN", "JABATANBAGIAN", "POSISITERAKHIR"]),
         ("alamat", ["ALAMAT"]),
         ("ttl", ["TEMPATTGLLAHIR", "TEMPATTANGGALLAHIR"]),
+        // The period as label lines: `Tanggal Masuk : ...`, `Tanggal Keluar : ...`, `Masa Kerja : ... s/d ...`.
+        ("period_start", ["TANGGALMASUK", "TGLMASUK", "MULAIBEKERJA", "TANGGALMULAIBEKERJA", "TANGGALMULAIKERJA",
+                          "AWALBEKERJA", "TANGGALBERGABUNG"]),
+        ("period_end", ["TANGGALKELUAR", "TGLKELUAR", "TANGGALBERHENTI", "TGLBERHENTI", "TANGGALBERAKHIR",
+                        "AKHIRBEKERJA", "TANGGALRESIGN", "TANGGALPHK"]),
+        ("period", ["MASAKERJA", "PERIODEKERJA", "LAMABEKERJA", "PERIODE", "MASABAKTI"]),
+        ("reason", ["ALASANBERHENTI", "ALASAN", "ALASANKELUAR", "SEBABBERHENTI"]),
     ]
     static let startKeys: Set<String> = ["SEJAK", "MULAI", "DARI", "TERHITUNG", "TANGGAL", "TGL", "PADA"]
     static let endKeys: Set<String> = ["SAMPAI", "DENGAN", "SD", "HINGGA", "BERAKHIR", "AKHIR", "SAMPAIDENGAN"]
@@ -103,11 +110,18 @@ struct LetterExtractor: FieldExtractor {
                 placeRow = r
                 break
             }
+            if let (place, date, pt, dt) = Self.issuedAt(rows, r), date <= ctx.models.referenceDate.adding(days: 31) {
+                if let place { out.fields["kota_surat"] = Layout.field(place, pt) }
+                out.fields["tanggal_surat"] = Layout.field(date.iso, dt)
+                placeRow = r
+                break
+            }
         }
 
         // Body: between the employee block and the place/date line.
         let bodyRows = Array(rows[min(rows.count, lastLabelRow + 1)..<(placeRow ?? rows.count)])
         period(bodyRows, into: &out)
+        labelledPeriod(start: employee("period_start"), end: employee("period_end"), both: employee("period"), into: &out)
         out.fields["alasan_berhenti"] = reason(rows, skip: labeled.first { $0.field == "nomor_surat" }?.row)
         if let j = out.fields["jabatan"], let body = Self.bodyRole(bodyRows, like: j) { out.fields["jabatan"] = body }
 
@@ -160,7 +174,9 @@ struct LetterExtractor: FieldExtractor {
         for k in 1...min(3, t.count - 1) {
             let key = TextMatch.key(t[..<k].map(\.text).joined())
             let gap = t[k].box.x - t[k - 1].box.maxX
-            if let f = match(key), gap > row.height {
+            // `No. 123/HRD/IV/2020`: a letter number may follow its label without a colon or a gap.
+            let code = t[k].text.contains("/") && t[k].text.contains(where: \.isNumber)
+            if let f = match(key), gap > row.height || (f == "nomor_surat" && code) {
                 var value = Array(t[k...]).filter { !$0.isColon }
                 // A colon misread as `1`, `|`, `;` or `i`.
                 if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.".contains(c.text),
@@ -387,8 +403,46 @@ struct LetterExtractor: FieldExtractor {
         return (place, m.date, placeTokens, dateTokens)
     }
 
+    /// `Dikeluarkan di : Tegal` over `Pada tanggal : 10 April 2018` (row `r` is the date's):
+    /// the place (nil when the row above does not name one) and the date, with their tokens.
+    static func issuedAt(_ rows: [TextRow], _ r: Int) -> (String?, CalendarDate, [Token], [Token])? {
+        func after(_ row: TextRow, labels: [String]) -> [Token]? {
+            let t = row.tokens
+            guard let colon = t.prefix(5).firstIndex(where: \.isColon), colon > 0, colon < t.count - 1 else { return nil }
+            let key = TextMatch.key(t[..<colon].map(\.text).joined())
+            guard labels.contains(where: { key == $0 || TextMatch.fuzzyEquals(key, $0) }) else { return nil }
+            return Array(t[(colon + 1)...]).filter { !$0.isColon }
+        }
+        guard let dateTokens = after(rows[r], labels: ["PADATANGGAL", "PADATGL", "TANGGAL", "TGL"]),
+              let date = IndonesianDate.parse(dateTokens.map(\.text).joined(separator: " ")) else { return nil }
+        if r > 0, let placeTokens = after(rows[r - 1], labels: ["DIKELUARKANDI", "DIBUATDI", "DITETAPKANDI", "DITERBITKANDI"]) {
+            let place = printed(placeTokens)
+            if !place.isEmpty, place.split(separator: " ").count <= 3, place.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." }) {
+                return (place, date, placeTokens, dateTokens)
+            }
+        }
+        return (nil, date, [], dateTokens)
+    }
+
+    /// The period printed as label lines; each overrides what the body's wording gave.
+    private func labelledPeriod(start: Labeled?, end: Labeled?, both: Labeled?, into out: inout Extraction) {
+        func date(_ l: Labeled?) -> (CalendarDate, [Token])? {
+            guard let l else { return nil }
+            let text = l.value.map(\.text).joined(separator: " ")
+            guard let d = IndonesianDate.parse(text) else { return nil }
+            return (d, l.value)
+        }
+        if let b = both {
+            var sub = Extraction()
+            period([TextRow(tokens: b.value, box: Layout.box(b.value)!)], into: &sub, labelled: true)
+            for name in ["tanggal_mulai", "tanggal_berakhir"] { if let f = sub.fields[name] { out.fields[name] = f } }
+        }
+        if let (d, t) = date(start) { out.fields["tanggal_mulai"] = Layout.field(d.iso, t) }
+        if let (d, t) = date(end) { out.fields["tanggal_berakhir"] = Layout.field(d.iso, t) }
+    }
+
     /// The employment period from the body's wording.
-    private func period(_ rows: [TextRow], into out: inout Extraction) {
+    private func period(_ rows: [TextRow], into out: inout Extraction, labelled: Bool = false) {
         let tokens = rows.flatMap(\.tokens)
         guard !tokens.isEmpty else { return }
         // Text with each token's character range, to find which tokens a date covers.
@@ -415,8 +469,9 @@ struct LetterExtractor: FieldExtractor {
         // Without a start word, the first date counts only when no end word precedes it.
         guard let start = keyed ?? dates.first(where: { !wordsBefore($0).contains(where: Self.isEndWord) }) else { return }
         let startIndex = dates.firstIndex { $0.first == start.first }!
+        // After a `Masa Kerja :` label the first date is the start, without a start word.
         out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens,
-                                                   confidence: Layout.confidence(start.tokens) * (keyed != nil ? 1 : 0.6))
+                                                   confidence: Layout.confidence(start.tokens) * (keyed != nil || labelled ? 1 : 0.6))
         for d in dates[(startIndex + 1)...] {
             let between = tokens[(start.last + 1)..<d.first]
             // `1 Maret 2020 - 9 Maret 2021`
@@ -457,8 +512,10 @@ struct LetterExtractor: FieldExtractor {
         ]
         var scores: [String: (Int, [Token])] = [:]
         for (r, row) in rows.enumerated() where r != skip {
+            // `di-PHK`, `PHK/efisiensi`: the parts of a hyphenated or slashed word count on their own.
             for t in row.tokens {
-                let k = TextMatch.key(t.text)
+              for part in t.text.split(whereSeparator: { "-/".contains($0) }) {
+                let k = TextMatch.key(part)
                 guard k.count >= 3 else { continue }
                 for (cat, words) in categories {
                     for w in words where k == w || w.count >= 6 && TextMatch.fuzzyEquals(k, w) || w.count >= 6 && k.hasPrefix(w) {
@@ -466,6 +523,7 @@ struct LetterExtractor: FieldExtractor {
                         scores[cat, default: (0, [])].1.append(t)
                     }
                 }
+              }
             }
         }
         guard let best = categories.map(\.0).filter({ scores[$0] != nil }).max(by: { scores[$0]!.0 < scores[$1]!.0 }) else {

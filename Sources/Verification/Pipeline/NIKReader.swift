@@ -122,6 +122,11 @@ struct NIKReader {
         if let t = templateValid, let s = tessValid, t.digits == s.digits {
             return (t.digits, 0.99)
         }
+        if let t = templateValid, tessValid != nil {
+            // Two different valid readings: the NIK is printed in a face the templates do not
+            // know, or one digit is ambiguous. Either may be right; an officer decides.
+            return (t.digits, min(0.55, 0.4 + 0.3 * glyphConfidence))
+        }
         if let t = templateValid {
             // Tesseract disagrees (it often does on OCR-A); trust the templates by their margins.
             return (t.digits, min(0.97, 0.7 + 0.3 * glyphConfidence))

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import Verification
+
+/// Documents drawn unlike the main corpus (fixtures/variety, made by generate_variety.py):
+/// other fonts, label columns, colon placements, letterheads, wordings and labels.
+@Suite("Held-out variety documents")
+struct VarietyReadingTests {
+    func read(_ path: String) async throws -> (DocumentResult, TruthFile) {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("variety/corpus/\(path)")))
+        return (result, try truth(of: "variety/corpus/\(path)"))
+    }
+
+    func expectRead(_ fields: [String], of path: String) async throws {
+        let (result, t) = try await read(path)
+        for name in fields {
+            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil),
+                    "\(path) \(name): read \(result.value(name) ?? "nothing"), printed \(t.fields[name].flatMap { $0 } ?? "nothing")")
+        }
+    }
+
+    @Test("Given a KTP whose colons are printed before the values, when read, then the date glued to its colon is read")
+    func colonBeforeValue() async throws {
+        // `: 09-07-2020` is read `109-07-2020`: the colon's glyph is dropped by where it stands.
+        try await expectRead(["berlaku_hingga", "nama", "alamat", "tanggal_lahir"], of: "v-clean/ktp-005.jpg")
+    }
+
+    @Test("Given a scanned KTP in a heavy monospaced face, when read, then its values carry no colon glyph")
+    func heavyMonospaced() async throws {
+        // The colons are read `!` and glued to the values (`!IRFAN`).
+        try await expectRead(["nama", "kel_desa", "kecamatan", "agama", "pekerjaan"], of: "v-scan/ktp-006.jpg")
+        let (result, _) = try await read("v-scan/ktp-006.jpg")
+        #expect(result.value("alamat")?.hasPrefix("JL.") == true, "\(result.value("alamat") ?? "nothing")")
+    }
+
+    @Test("Given a heavily printed KTP whose label column the page layout drops, when read, then it is a KTP with its rows read")
+    func labelColumnDropped() async throws {
+        let (result, _) = try await read("v-clean/ktp-006.jpg")
+        #expect(result.kind == .ktp)
+        try await expectRead(["nama", "tempat_lahir", "tanggal_lahir", "agama", "pekerjaan"], of: "v-clean/ktp-006.jpg")
+    }
+
+    @Test("Given a phone photo of a KTP where a value's first letter is lost, when read, then that value is not trusted")
+    func lostFirstLetter() async throws {
+        // `Tempat/Tgl. Lahir : PEMALANG, ...` loses its colon and `P`: `EMALANG`, starting right of the column.
+        let (result, t) = try await read("v-phone/ktp-006.jpg")
+        let place = try #require(result.fields["tempat_lahir"])
+        #expect(CorpusEvaluation.same(place.value, t.fields["tempat_lahir"] ?? nil) || place.confidence < 0.8,
+                "\(place.value ?? "nothing") at \(place.confidence)")
+        #expect(CorpusEvaluation.same(result.value("tanggal_lahir"), t.fields["tanggal_lahir"] ?? nil))
+    }
+
+    @Test("Given a letter numbered `No. 294/...` without a colon, when read, then the number is found and never wrongly trusted")
+    func numberWithoutColon() async throws {
+        try await expectRead(["nama", "nik", "jabatan", "tanggal_mulai", "tanggal_berakhir", "alasan_berhenti"],
+                             of: "v-clean/letter-001.png")
+        let (result, t) = try await read("v-clean/letter-001.png")
+        let printed = try #require(t.fields["nomor_surat"] ?? nil)
+        let number = try #require(result.fields["nomor_surat"])
+        // The two readings of the page may disagree on the Roman month (II, III): then it goes to an officer.
+        #expect(number.value?.hasPrefix(String(printed.prefix(12))) == true, "\(number.value ?? "nothing")")
+        #expect(number.value == printed || number.confidence < 0.8)
+    }
+
+    @Test("Given a letter giving the period as `Tgl. Masuk` and `Tgl. Keluar` lines, when read, then both dates are read")
+    func periodAsLabels() async throws {
+        try await expectRead(["tanggal_mulai", "tanggal_berakhir", "alasan_berhenti", "nama", "jabatan"],
+                             of: "v-clean/letter-002.png")
+    }
+
+    @Test("Given a typewritten letter with `Masa Kerja : ... s/d ...`, `Bagian / Jabatan` and `Dikeluarkan di / Pada tanggal`, when read, then its period, position, place and date are read")
+    func masaKerjaAndIssuedAt() async throws {
+        try await expectRead(["tanggal_mulai", "tanggal_berakhir", "jabatan", "kota_surat", "tanggal_surat",
+                              "alasan_berhenti", "penandatangan"], of: "v-clean/letter-003.png")
+    }
+
+    @Test("Given every variety KTP and letter, when read, then no NIK and no period date is confidently wrong")
+    func nothingConfidentlyWrong() async throws {
+        let base = fixtureURL("variety/corpus")
+        for (scan, t) in try CorpusEvaluation.truthFiles(in: base) {
+            let result = await sharedPrecheck.reader.read(.file(scan))
+            let score = CorpusEvaluation.score(result, truth: t)
+            for name in ["nik", "tanggal_mulai", "tanggal_berakhir", "tanggal_lahir"] {
+                #expect(!score.confidentlyWrong.contains(name), "\(scan.lastPathComponent) \(name)")
+            }
+        }
+    }
+}
