@@ -14,12 +14,10 @@ struct LetterExtractorTests {
         try await check(args)
     }
 
-    /// Phone photos of letters: target 90%, not reached yet (page OCR of the photographed body).
+    /// Phone photos of letters: the target, 90% of fields exact.
     @Test("letter fields on phone photos (target 90%)")
     func phone() async throws {
-        await withKnownIssue("phone letters are read poorly", isIntermittent: true) {
-            try await check(("phone", 0.9))
-        }
+        try await check(("phone", 0.9))
     }
 
     func check(_ args: (String, Double)) async throws {
