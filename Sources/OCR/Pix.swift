@@ -45,6 +45,12 @@ public final class Pix: @unchecked Sendable {
         return Pix(owning: pixScale(pointer, Float(factor), Float(factor)))
     }
 
+    /// Unsharp masking: `fract` of the difference from a box blur `halfwidth` pixels wide is
+    /// added back, steepening blurred edges.
+    public func sharpened(halfwidth: Int, fract: Double) -> Pix? {
+        Pix(owning: pixUnsharpMasking(pointer, Int32(halfwidth), Float(fract)))
+    }
+
     public func scaled(toWidth w: Int, height h: Int) -> Pix? {
         Pix(owning: pixScaleToSize(pointer, Int32(w), Int32(h)))
     }

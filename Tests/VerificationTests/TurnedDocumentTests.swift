@@ -62,3 +62,18 @@ struct TurnedDocumentTests {
         }
     }
 }
+
+/// A blurred photo that reads poorly is read again with its edges steepened.
+@Suite("Blurred photos")
+struct BlurredPhotoTests {
+    @Test("Given a dark, blurred phone photo of a KTP, when read, then it is readable and its NIK and name come through")
+    func blurredKTP() async throws {
+        let path = "corpus/poor/ktp-004.jpg"
+        let want = try truth(of: path)
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)), slot: "ktp")
+        #expect(result.kind == .ktp)
+        #expect(result.quality.readable)
+        #expect(result.fields["nik"]?.value == want.fields["nik"] ?? nil)
+        #expect(result.fields["nama"]?.value == want.fields["nama"] ?? nil)
+    }
+}
