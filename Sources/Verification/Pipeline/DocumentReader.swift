@@ -204,7 +204,7 @@ struct DocumentAnalysis {
         }
         // sharpen: a blurred photo still read poorly is read again with its edges steepened
         // (unsharp masking), kept when it reads more words with confidence.
-        if !blankPage, withinBudget(), ocr.meanConfidence < 0.6 || confidentWords(ocr) < 25,
+        if !blankPage, withinBudget(), confidentWords(ocr) < 25,
            let sharp = first.image.sharpened(halfwidth: 6, fract: 0.8) {
             let again = recognizePage(sharp)
             if confidentWords(again) >= max(confidentWords(ocr) + 5, confidentWords(ocr) * 6 / 5) {
@@ -212,9 +212,11 @@ struct DocumentAnalysis {
                 ocr = again
             }
         }
-        // upside down: a reading still poor after all that is tried the other way up (upside-down
-        // text reads as noise of low confidence); the turn is kept when it reads clearly better.
-        if !blankPage, withinBudget(), ocr.meanConfidence < 0.6 || confidentWords(ocr) < 25,
+        // upside down: a reading still poor after all that, or in which no document's title or
+        // labels can be made out, is tried the other way up (upside-down text reads as noise of
+        // low confidence); the turn is kept when it reads clearly better.
+        let illegible = { classifier.classify(words: ocr.words, width: first.image.width, height: first.image.height).kind == .unknown }
+        if !blankPage, withinBudget(), confidentWords(ocr) < 25 || illegible(),
            let turned = first.turned(quarterTurns: 2) {
             // Page layout analysis alone: text the right way up reads at once.
             let again = engine.recognize(RecognitionRequest(image: turned.image, segmentation: .auto, deadlineMs: deadline))
