@@ -202,6 +202,7 @@ struct DocumentAnalysis {
                 ocr = again
             }
         }
+        var sharpened = false
         // sharpen: a blurred photo still read poorly is read again with its edges steepened
         // (unsharp masking), kept when it reads more words with confidence.
         if !blankPage, withinBudget(), confidentWords(ocr) < 25,
@@ -210,6 +211,7 @@ struct DocumentAnalysis {
             if confidentWords(again) >= max(confidentWords(ocr) + 5, confidentWords(ocr) * 6 / 5) {
                 first.image = sharp
                 ocr = again
+                sharpened = true
             }
         }
         // upside down: a reading still poor after all that, or in which no document's title or
@@ -297,8 +299,16 @@ struct DocumentAnalysis {
         case .unknown: break
         }
         let reduction = scan.reduction
-        result.fields = extraction.fields.mapValues { Self.toOriginal($0, page: first, reduction: reduction) }
-        result.members = extraction.members?.map { $0.mapValues { Self.toOriginal($0, page: first, reduction: reduction) } }
+        // A page that had to be sharpened to be read is a poor capture: none of its values is
+        // taken as certain (sharpening also makes confident misreadings).
+        let cap = sharpened ? Self.sharpenedConfidenceCap : 1
+        let mapped = { (f: FieldValue) -> FieldValue in
+            var f = Self.toOriginal(f, page: first, reduction: reduction)
+            f.confidence = min(f.confidence, cap)
+            return f
+        }
+        result.fields = extraction.fields.mapValues(mapped)
+        result.members = extraction.members?.map { $0.mapValues(mapped) }
         result.issues += extraction.issues
         clock.lap("extract")
 
@@ -340,6 +350,10 @@ struct DocumentAnalysis {
         let confident = header.filter { (kk.fields[$0]?.confidence ?? 0) >= 0.6 && !(kk.fields[$0]?.value ?? "").isEmpty }
         return confident.count * 10 >= header.count * 7
     }
+
+    /// The highest confidence a value read off a sharpened page keeps: below the 0.8 at which
+    /// a value counts as certain.
+    static let sharpenedConfidenceCap = 0.79
 
     /// CPU time the calling thread has used, in nanoseconds.
     static func threadCPUTimeNs() -> UInt64 {
