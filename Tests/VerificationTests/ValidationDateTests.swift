@@ -39,6 +39,9 @@ struct ValidationDateTests {
         ("2B-04-2O2O", "2020-04-28"),
         ("28 Apri1 2020", "2020-04-28"),
         ("28 Pebruarl 2020", "2020-02-28"),
+        ("17 Oki 2023", "2023-10-17"),
+        ("17 Agn 2019", "2019-08-17"),
+        ("5 Noy 2021", "2021-11-05"),
     ])
     func normalises(printed: String, iso: String) {
         #expect(IndonesianDate.normalize(printed) == iso)
@@ -47,6 +50,8 @@ struct ValidationDateTests {
     @Test("impossible or partial dates are rejected", arguments: [
         "31-02-2020", "29-02-2019", "32-01-2020", "28-13-2020", "28 Foo 2020", "28-04-20", "SEUMUR HIDUP", "",
         "28 - - 04 2020",
+        // One misread letter that could be either of two months, or a misread first letter.
+        "5 Jui 2021", "5 Mab 2021", "5 Oes 2021",
     ])
     func rejects(text: String) {
         #expect(IndonesianDate.parse(text) == nil)

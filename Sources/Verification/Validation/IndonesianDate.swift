@@ -324,6 +324,14 @@ public enum IndonesianDate {
     /// The month a (possibly misread) Indonesian or English month name stands for.
     static func monthNumber(_ word: String) -> Int? {
         if let m = months[word] { return m }
+        // One misread letter after the first in a three-letter abbreviation (`OKI` for `OKT`),
+        // when every abbreviation it could be names the same month (`JUI` could be JUN or JUL).
+        if word.count == 3 {
+            let near = Set(months.filter { name, _ in
+                name.count == 3 && name.first == word.first && TextDistance.levenshtein(word, name) == 1
+            }.map(\.value))
+            return near.count == 1 ? near.first : nil
+        }
         // One misread letter in a full name of six letters or more (`PEBRUAR1`, `DESEMBFR`).
         guard word.count >= 6 else { return nil }
         var best: (Int, Int)? = nil
