@@ -72,3 +72,16 @@ struct LetterExtractorTests {
         #expect(noReason.fields["alasan_berhenti"]?.value == "unknown")
     }
 }
+
+/// The end of employment decides the waiting period: a misread start date must not lose it.
+@Suite("Letter periods with a misread start")
+struct LetterPeriodTests {
+    @Test("Given photographed letters whose start day reads as ! or |, when read, then the end date is still read",
+          arguments: [("claims/c0015/surat-keterangan.jpg", "2022-04-01"), ("claims/c0025/surat-keterangan.jpg", "2022-01-15")])
+    func endDateSurvivesMisreadStart(_ args: (String, String)) async throws {
+        let (path, end) = args
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)), slot: "employer_letter")
+        #expect(result.kind == .employerLetter)
+        #expect(result.fields["tanggal_berakhir"]?.value == end)
+    }
+}

@@ -467,7 +467,13 @@ struct LetterExtractor: FieldExtractor {
         func wordsBefore(_ f: Found, after floor: Int = 0) -> ArraySlice<Token> { tokens[max(floor, f.first - 3)..<max(floor, f.first)] }
         let keyed = dates.first { wordsBefore($0).contains(where: Self.isStartWord) }
         // Without a start word, the first date counts only when no end word precedes it.
-        guard let start = keyed ?? dates.first(where: { !wordsBefore($0).contains(where: Self.isEndWord) }) else { return }
+        guard let start = keyed ?? dates.first(where: { !wordsBefore($0).contains(where: Self.isEndWord) }) else {
+            // The start date misread (`sejak tanggal ! Januari 2017`): the end still stands alone.
+            if let end = dates.first(where: { wordsBefore($0).contains(where: Self.isEndWord) }) {
+                out.fields["tanggal_berakhir"] = Layout.field(end.date.iso, end.tokens)
+            }
+            return
+        }
         let startIndex = dates.firstIndex { $0.first == start.first }!
         // After a `Masa Kerja :` label the first date is the start, without a start word.
         out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens,
