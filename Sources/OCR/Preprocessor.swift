@@ -98,8 +98,6 @@ public struct Preprocessor: Sendable {
         self.targetLongSide = targetLongSide
     }
 
-    /// Prepares the part of `page` inside `region` (the document found in a larger photo),
-    /// scaled so its long side is at least `minimumLongSide`.
     /// The scale `prepare(_:region:minimumLongSide:)` gives a region whose long side is `longSide`.
     public static func scaleFactor(longSide: Int, minimumLongSide: Int, targetLongSide: ClosedRange<Int> = 1400...2400) -> Double {
         let low = max(minimumLongSide, 200), high = max(minimumLongSide, targetLongSide.upperBound)
@@ -109,6 +107,8 @@ public struct Preprocessor: Sendable {
         return 1
     }
 
+    /// Prepares the part of `page` inside `region` (the document found in a larger photo),
+    /// scaled so its long side is at least `minimumLongSide`.
     public func prepare(_ page: Pix, region: PixelRect, minimumLongSide: Int) -> PreparedPage? {
         guard let crop = page.cropped(region), let r = region.clipped(width: page.width, height: page.height) else { return nil }
         let focused = Preprocessor(targetLongSide: max(minimumLongSide, 200)...max(minimumLongSide, targetLongSide.upperBound))

@@ -34,14 +34,10 @@ public struct OCRResult: Sendable {
     /// True when the deadline stopped recognition early; the words are what was read by then.
     public var timedOut: Bool
     public var milliseconds: Double
-    /// How Tesseract's layout analysis found most words turned: 0 upright, 1 the page turned
-    /// right (its lines run top to bottom), 2 upside down, 3 turned left (Tesseract's
-    /// `TessOrientation`). It sees sideways lines; upside-down text it mostly reads as noise.
-    public var orientation = 0
 
-    public init(words: [OCRWord], meanConfidence: Double, timedOut: Bool, milliseconds: Double, orientation: Int = 0) {
+    public init(words: [OCRWord], meanConfidence: Double, timedOut: Bool, milliseconds: Double) {
         self.words = words; self.meanConfidence = meanConfidence
-        self.timedOut = timedOut; self.milliseconds = milliseconds; self.orientation = orientation
+        self.timedOut = timedOut; self.milliseconds = milliseconds
     }
 
     /// The words grouped by Tesseract's lines, in reading order.
@@ -163,36 +159,28 @@ public final class TesseractEngine {
         let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         // Recognize fails when the deadline cancelled it; what was read so far is still there.
         let timedOut = status != 0 || elapsedMs >= Double(request.deadlineMs)
-        let (words, orientation) = collectWords()
+        let words = collectWords()
         TessBaseAPIClear(api)
         if let trace = ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] {
             passes += 1
             var saved = ""
             // BERKAS_TRACE_OCR=DIR also keeps each pass's image, to see what Tesseract was given.
             if trace.hasPrefix("/"), request.image.writePNG(to: "\(trace)/pass-\(passes).png") { saved = " -> \(trace)/pass-\(passes).png" }
-            FileHandle.standardError.write(Data("ocr psm=\(request.segmentation) \(request.image.width)x\(request.image.height) rect=\(String(describing: request.rect)) wl=\(request.whitelist != nil) words=\(words.count) orientation=\(orientation) \(Int(elapsedMs)) ms\(saved)\n".utf8))
+            FileHandle.standardError.write(Data("ocr psm=\(request.segmentation) \(request.image.width)x\(request.image.height) rect=\(String(describing: request.rect)) wl=\(request.whitelist != nil) words=\(words.count) \(Int(elapsedMs)) ms\(saved)\n".utf8))
         }
         let mean = words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count)
         return OCRResult(words: words, meanConfidence: mean, timedOut: timedOut,
-                         milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, orientation: orientation)
+                         milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
 
-    private func collectWords() -> ([OCRWord], orientation: Int) {
-        guard let it = TessBaseAPIGetIterator(api) else { return ([], 0) }
+    private func collectWords() -> [OCRWord] {
+        guard let it = TessBaseAPIGetIterator(api) else { return [] }
         defer { TessResultIteratorDelete(it) }
         let page = TessResultIteratorGetPageIterator(it)
         var words: [OCRWord] = []
         var block = -1, line = -1
-        var blockOrientation = 0
-        var wordsByOrientation = [0, 0, 0, 0]
         repeat {
-            if TessPageIteratorIsAtBeginningOf(page, RIL_BLOCK) != 0 {
-                block += 1; line = -1
-                var o = ORIENTATION_PAGE_UP, direction = WRITING_DIRECTION_LEFT_TO_RIGHT
-                var order = TEXTLINE_ORDER_TOP_TO_BOTTOM, angle: Float = 0
-                TessPageIteratorOrientation(page, &o, &direction, &order, &angle)
-                blockOrientation = Int(o.rawValue) & 3
-            }
+            if TessPageIteratorIsAtBeginningOf(page, RIL_BLOCK) != 0 { block += 1; line = -1 }
             if TessPageIteratorIsAtBeginningOf(page, RIL_TEXTLINE) != 0 { line += 1 }
             guard let cText = TessResultIteratorGetUTF8Text(it, RIL_WORD) else { continue }
             let text = String(cString: cText)
@@ -202,12 +190,10 @@ public final class TesseractEngine {
             var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
             guard TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b) != 0 else { continue }
             let conf = Double(TessResultIteratorConfidence(it, RIL_WORD)) / 100
-            wordsByOrientation[blockOrientation] += 1
             words.append(OCRWord(text: trimmed, confidence: max(0, min(1, conf)),
                                  box: PixelRect(x: Int(l), y: Int(t), w: Int(r - l), h: Int(b - t)),
                                  block: max(0, block), line: max(0, line)))
         } while TessResultIteratorNext(it, RIL_WORD) != 0
-        let orientation = wordsByOrientation.indices.max { wordsByOrientation[$0] < wordsByOrientation[$1] } ?? 0
-        return (words, wordsByOrientation[orientation] > wordsByOrientation[0] ? orientation : 0)
+        return words
     }
 }

@@ -95,3 +95,17 @@ struct GeometryTests {
         #expect(DocumentLocator.documentQuad(blank) == nil)
     }
 }
+
+/// A crop is worth reading again only when it is enlarged: the reader compares this scale with
+/// the page's own before spending a pass on it.
+@Suite("Crop scale")
+struct CropScaleTests {
+    @Test("a region smaller than the minimum is enlarged to it, one within the range is not rescaled, a larger one is reduced")
+    func scaleFactor() {
+        #expect(Preprocessor.scaleFactor(longSide: 800, minimumLongSide: 1600) == 2)
+        #expect(Preprocessor.scaleFactor(longSide: 1647, minimumLongSide: 1600) == 1)
+        #expect(Preprocessor.scaleFactor(longSide: 4800, minimumLongSide: 1600) == 0.5)
+        // Never more than 4 times: a speck is not blown up into a page.
+        #expect(Preprocessor.scaleFactor(longSide: 100, minimumLongSide: 1600) == 4)
+    }
+}
