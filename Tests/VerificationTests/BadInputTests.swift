@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Verification
+import OCR
 
 @Suite("Bad input")
 struct BadInputTests {
@@ -62,5 +63,24 @@ struct BadInputTests {
         }
         // The claimant is asked for a better photo of *this* document, not for another one.
         #expect(namedUnreadable >= 3)
+    }
+}
+
+@Suite("Reading that runs out of time")
+struct TimedOutReadingTests {
+    @Test("Given a PDF that takes longer to render than allowed, when a claim is checked, then the claim goes to an officer, not back to the claimant")
+    func pdfTimeout() async throws {
+        // A render limit no PDF can meet stands in for a server too busy to render in time.
+        let hurried = try Precheck.load(workers: 1, limits: ScanLimits(pdfTimeout: 0.000_1))
+        let dir = fixtureURL("claims/c0010")
+        let folder = try ClaimFolder.load(dir)
+        let result = await hurried.reader.read(try #require(folder.documents["kk"]), slot: "kk")
+        #expect(result.issues.map(\.code) == [.documentTimedOut], "\(result.issues)")
+        #expect(result.issues.first?.message.contains("petugas") == true)
+
+        let verdict = await hurried.check(form: folder.form, documents: folder.documents, context: ClaimContext())
+        #expect(verdict.status == .review, "\(verdict.reasons.map(\.code.rawValue))")
+        #expect(verdict.reasons.contains { $0.code == .documentTimedOut && $0.document == "kk" })
+        #expect(!verdict.reasons.contains { $0.code == .documentUnreadable || $0.code == .documentWrongKind })
     }
 }

@@ -8,9 +8,7 @@ struct ClaimFixtureTests {
     static let folders: [String] = CorpusEvaluation.claimFolders(in: fixtureURL("claims")).map(\.lastPathComponent)
 
     /// Clean claims the pipeline still sends back, and why (listed in the issue note as open work).
-    static let knownCleanFailures: [String: Comment] = [
-        "c0008": "KK photographed by phone: its table text is too small for the current reader, so the KK is judged unreadable",
-    ]
+    static let knownCleanFailures: [String: Comment] = [:]
 
     func verdict(_ name: String) async throws -> (Verdict, ExpectedVerdict) {
         let dir = fixtureURL("claims/\(name)")

@@ -54,6 +54,54 @@ struct KKExtractorTests {
         #expect(exact.count >= 6, "header fields read exactly: \(exact)")
     }
 
+    @Test("a photographed KK whose number and most header fields are legible goes to an officer, not back to the claimant")
+    func phoneHeaderPartlyLegible() async throws {
+        // c0008's KK: a photo on a patterned table; the member table is unreadable and the
+        // head-of-family line's colon reads as `2` (`Nama Kepala Keluarga 2 ABDUL HAKIM`).
+        let result = try #require(await KKFixtures.read(fixtureURL("claims/c0008/kk.jpg")))
+        #expect(result.kind == .kk)
+        #expect(result.quality.readable)
+        #expect(!result.issues.contains { $0.code == .documentUnreadable })
+        #expect(result.fields["no_kk"]?.value == "3327061106183209")
+        #expect(result.fields["kepala_keluarga"]?.value == "ABDUL HAKIM")
+        #expect(result.fields["provinsi"]?.value == "JAWA TENGAH")
+    }
+
+    @Test("a photographed KK's header lines stay apart when a tall smudge at the margin is read as a word")
+    func headerRowsNotChained() async throws {
+        // c0010's KK (a PDF of a tilted photo): a shadow at the left margin comes out as a box
+        // as tall as four header lines, which used to join them into one row and give the head
+        // of family as `TANGERAN 001/012 JL. FAJAR PATTIMURA ...` with confidence.
+        let result = try #require(await KKFixtures.read(fixtureURL("claims/c0010/kk.pdf")))
+        #expect(result.kind == .kk)
+        let expected = ["kepala_keluarga": "FAJAR SANTOSO", "alamat": "JL. PATTIMURA NO. 122", "rt_rw": "001/012",
+                        "kecamatan": "PANINGGARAN", "kabupaten_kota": "PEKALONGAN", "provinsi": "JAWA TENGAH"]
+        for (name, value) in expected {
+            #expect(result.fields[name]?.value == value, "\(name): \(String(describing: result.fields[name]?.value))")
+        }
+        // Whatever is read of the postcode (its colon glued on as `1`) is not certain, or is right.
+        if let pos = result.fields["kode_pos"], let v = pos.value {
+            #expect(v == "51152" || pos.confidence < 0.8)
+        }
+    }
+
+    @Test("the KK header legibility bar: a confident number and more than half of the other header fields")
+    func headerLegibleBar() {
+        func kk(number: Double, confident: Int) -> Extraction {
+            var e = Extraction()
+            e.fields["no_kk"] = FieldValue(value: "3327061106183209", confidence: number, box: nil)
+            let others = ["kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
+                          "kabupaten_kota", "provinsi", "kode_pos", "tanggal_dikeluarkan"]
+            for (i, name) in others.enumerated() {
+                e.fields[name] = FieldValue(value: "X", confidence: i < confident ? 0.9 : 0.3, box: nil)
+            }
+            return e
+        }
+        #expect(DocumentAnalysis.headerLegible(kk(number: 0.93, confident: 5)))
+        #expect(!DocumentAnalysis.headerLegible(kk(number: 0.93, confident: 4)))
+        #expect(!DocumentAnalysis.headerLegible(kk(number: 0.5, confident: 9)))
+    }
+
     func check(_ args: (String, Double, Double)) async throws {
         let (level, nikShare, headerShare) = args
         let docs = KKFixtures.documents(level: level)

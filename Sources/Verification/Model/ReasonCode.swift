@@ -8,6 +8,7 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
     case documentUnsupported = "document.unsupported"
     case documentTooLarge = "document.too_large"
     case documentLowConfidence = "document.low_confidence"
+    case documentTimedOut = "document.timed_out"
     case fieldMissing = "field.missing"
     case fieldLowConfidence = "field.low_confidence"
     // KTP
@@ -36,7 +37,7 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
     public var defaultSeverity: Issue.Severity {
         switch self {
         case .ktpNikRegionUnknown, .ktpNikBirthDateMismatch, .ktpNikSexMismatch,
-             .fieldLowConfidence, .documentLowConfidence:
+             .fieldLowConfidence, .documentLowConfidence, .documentTimedOut:
             .warning
         default:
             .error
@@ -58,6 +59,8 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
             "Berkas terlalu besar: unggah foto atau PDF yang lebih kecil."
         case .documentLowConfidence:
             "Sebagian isi dokumen kurang jelas terbaca; petugas akan memeriksanya."
+        case .documentTimedOut:
+            "Pemeriksaan dokumen melebihi batas waktu; petugas akan memeriksanya."
         case .fieldMissing:
             "Isian wajib pada dokumen tidak ditemukan."
         case .fieldLowConfidence:

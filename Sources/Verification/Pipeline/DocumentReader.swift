@@ -340,15 +340,15 @@ struct DocumentAnalysis {
         return page.toOriginal(r)
     }
 
-    /// A KK's number read as a valid-looking 16 digits with confidence, and most of its header
-    /// fields read with confidence.
+    /// A KK's number read as a valid-looking 16 digits with confidence, and more than half of
+    /// its other header fields read with confidence: legible enough for an officer to judge.
     static func headerLegible(_ kk: Extraction) -> Bool {
-        let header = ["no_kk", "kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
+        let header = ["kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
                       "kabupaten_kota", "provinsi", "kode_pos", "tanggal_dikeluarkan"]
         guard let number = kk.fields["no_kk"], let digits = number.value,
               digits.count == 16, digits.allSatisfy(\.isNumber), number.confidence >= 0.8 else { return false }
         let confident = header.filter { (kk.fields[$0]?.confidence ?? 0) >= 0.6 && !(kk.fields[$0]?.value ?? "").isEmpty }
-        return confident.count * 10 >= header.count * 7
+        return confident.count * 2 > header.count
     }
 
     /// The highest confidence a value read off a sharpened page keeps: below the 0.8 at which
@@ -437,7 +437,9 @@ struct DocumentAnalysis {
                   message: "PDF dikunci kata sandi: unggah PDF tanpa kata sandi atau foto dokumen.")
         case .unsupportedFormat, .unreadableFile:
             Issue(.documentUnsupported, document: slot, message: "\(ReasonCode.documentUnsupported.message) (\(error))")
-        case .corrupt, .pdfFailed, .timedOut:
+        case .timedOut:
+            Issue(.documentTimedOut, document: slot, message: "\(ReasonCode.documentTimedOut.message) (\(error))")
+        case .corrupt, .pdfFailed:
             Issue(.documentUnreadable, document: slot,
                   message: "Berkas rusak atau terpotong dan tidak dapat dibaca: unggah ulang foto dokumen (\(error)).")
         }

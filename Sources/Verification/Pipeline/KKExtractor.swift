@@ -161,8 +161,12 @@ struct KKExtractor: FieldExtractor {
             value = value.filter { !$0.isColon }
             let gap = max(4 * row.height, ctx.page.image.width / 12)
             value = Layout.segments(value, gap: gap).first ?? []
-            // A colon misread as `1`, `|`, `;` or `i`.
-            if value.count >= 2, value[0].text.count == 1, "1|lIi!;".contains(value[0].text) { value.removeFirst() }
+            // A colon misread as `1`, `|`, `;` or `i`, or as `2` before a name or a place (none
+            // starts with a lone digit; numbers such as RT/RW keep theirs).
+            let textual = !["rt_rw", "kode_pos", "tanggal_dikeluarkan"].contains(field)
+            if value.count >= 2, value[0].text.count == 1, "1|lIi!;".contains(value[0].text) || textual && value[0].text == "2" {
+                value.removeFirst()
+            }
             guard !value.isEmpty else { continue }
             let text = Layout.normalize(value)
             guard !text.isEmpty else { continue }
@@ -171,6 +175,8 @@ struct KKExtractor: FieldExtractor {
             case "kode_pos":
                 var digits = KKText.digits(text)
                 if digits.count != 5, let five = value.map({ KKText.digits($0.text) }).last(where: { $0.count == 5 }) { digits = five }
+                // A colon glued to the code and read as `1` (`:51152` as `151152`).
+                if digits.count == 6, digits.first == "1", value.count == 1 { digits.removeFirst() }
                 if digits.count == 5 { out.fields[field] = Layout.field(digits, value, confidence: Layout.confidence(value) * (digits == text ? 1 : 0.8)) }
                 else { out.fields[field] = Layout.field(nil, value, confidence: 0) }
             default:
@@ -594,19 +600,24 @@ struct KKGeometry {
         row.tokens.isEmpty ? Double(row.box.midY) : row.tokens.map(correctedMidY).reduce(0, +) / Double(row.tokens.count)
     }
 
-    /// Rows by vertical overlap in slope-corrected positions.
+    /// Rows by vertical overlap in slope-corrected positions. A box much taller than the
+    /// page's text (a margin's shadow or a stamp read as a "word") counts as two lines high at
+    /// most: it must not chain the lines beside it into one row.
     func rows(_ tokens: [Token]) -> [TextRow] {
         let sorted = tokens.sorted { correctedMidY($0) < correctedMidY($1) }
+        let heights = tokens.map(\.box.h).sorted()
+        let tallest = heights.isEmpty ? Int.max : max(1, heights[heights.count / 2]) * 2
         var groups: [(y: Double, h: Int, tokens: [Token])] = []
         for t in sorted {
             let y = correctedMidY(t)
-            if let i = groups.lastIndex(where: { abs($0.y - y) <= Double(max($0.h, t.box.h)) * 0.55 }) {
+            let h = min(t.box.h, tallest)
+            if let i = groups.lastIndex(where: { abs($0.y - y) <= Double(max($0.h, h)) * 0.55 }) {
                 let n = Double(groups[i].tokens.count)
                 groups[i].y = (groups[i].y * n + y) / (n + 1)
-                groups[i].h = max(groups[i].h, t.box.h)
+                groups[i].h = max(groups[i].h, h)
                 groups[i].tokens.append(t)
             } else {
-                groups.append((y, t.box.h, [t]))
+                groups.append((y, h, [t]))
             }
         }
         return groups.sorted { $0.y < $1.y }.map { g in

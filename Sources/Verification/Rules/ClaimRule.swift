@@ -70,7 +70,7 @@ public struct ClaimRuleInput: Sendable {
     }
 
     /// Codes that mean a document could not be read at all.
-    static let unusableCodes: Set<ReasonCode> = [.documentUnreadable, .documentUnsupported, .documentTooLarge]
+    static let unusableCodes: Set<ReasonCode> = [.documentUnreadable, .documentUnsupported, .documentTooLarge, .documentTimedOut]
 
     /// The slots this claim must fill (KTP and KK when the reason is not known).
     public var requiredSlots: [DocumentKind] {

@@ -38,7 +38,9 @@ public struct DocumentKindRule: ClaimRule {
 }
 
 /// Passes on what reading found about the file itself: unreadable photo, a file that cannot be
-/// opened, a file too large. The claimant must upload again.
+/// opened, a file too large. The claimant must upload again. A file whose reading ran out of
+/// time (a PDF that took too long to render on a busy server) is not the claimant's fault: an
+/// officer looks at it.
 public struct DocumentReadableRule: ClaimRule {
     public init() {}
 
@@ -49,8 +51,9 @@ public struct DocumentReadableRule: ClaimRule {
             for issue in doc.issues where ClaimRuleInput.unusableCodes.contains(issue.code) {
                 var copy = issue
                 copy.document = kind.rawValue
-                copy.severity = .error
-                findings.append(input.isRequired(kind) ? RuleFinding(issue: copy, effect: .fix) : .note(copy))
+                copy.severity = issue.code == .documentTimedOut ? .warning : .error
+                let effect: RuleFinding.Effect = issue.code == .documentTimedOut ? .review : .fix
+                findings.append(input.isRequired(kind) ? RuleFinding(issue: copy, effect: effect) : .note(copy))
             }
         }
         return findings
@@ -93,7 +96,7 @@ public struct DocumentFieldsRule: ClaimRule {
         var reviewed = issue
         reviewed.severity = .warning
         switch issue.code {
-        case .documentUnreadable, .documentUnsupported, .documentTooLarge, .documentWrongKind, .documentMissing:
+        case .documentUnreadable, .documentUnsupported, .documentTooLarge, .documentTimedOut, .documentWrongKind, .documentMissing:
             return .note(issue)  // other rules own these
         case .fieldMissing:
             // Every genuine card carries the field: OCR missing it is for an officer to judge.
