@@ -117,6 +117,20 @@ struct RulesIdentityTests {
         #expect(findings.effects == [.review])
     }
 
+    @Test("a member table found by its rows' contents (headings unread) may have missed rows: the claimant missing is doubt, found is a pass")
+    func kkTableFoundByContent() throws {
+        let flag = ReasonIssue(.fieldLowConfidence, field: "members")
+        let missing = Claimant.kk(members: [Claimant.husband], issues: [flag])
+        let findings = KKMembershipRule().evaluate(try Claimant.input(documents: Claimant.documents(replacing: "kk", with: missing)))
+        #expect(findings.codes == [.kkClaimantNotListed])
+        #expect(findings.effects == [.review])
+        let listed = Claimant.kk(members: [Claimant.husband, Claimant.herself], issues: [flag])
+        #expect(KKMembershipRule().evaluate(try Claimant.input(documents: Claimant.documents(replacing: "kk", with: listed))).isEmpty)
+        // The flag alone does not send the claim to an officer.
+        let input = try Claimant.input(documents: Claimant.documents(replacing: "kk", with: listed))
+        #expect(DocumentFieldsRule().evaluate(input).allSatisfy { $0.effect == .note })
+    }
+
     @Test("with her NIK unreadable, name and birth date find the claimant")
     func kkByNameAndBirthDate() throws {
         let row = Claimant.member(nama: Claimant.nama, nik: nil, tanggalLahir: "1988-06-11", hubungan: "ISTRI")

@@ -92,8 +92,27 @@ struct KKExtractor: FieldExtractor {
 
         // Members.
         let family = out.fields["no_kk"]?.value.map { String($0.prefix(6)) }
-        let members = t1.map { readMembers(rows: rows, geo: geo, t1: $0, t2: t2, ctx: ctx, family: family) }
-        out.members = members
+        if let t1 {
+            out.members = readMembers(rows: rows, geo: geo, t1: t1, t2: t2, ctx: ctx, family: family)
+        } else {
+            // The table's headings were not read (small print in a tinted band, another form's
+            // wording): its member rows are still known by what they hold.
+            // Tesseract's own lines keep two close rows apart where the slope-corrected rows may
+            // join them; its blocks may cut a row at a column, where the rows do not.
+            let lines = ctx.ocr.lines.compactMap { line -> TextRow? in
+                let tokens = line.flatMap { Layout.split($0) }.sorted { $0.box.x < $1.box.x }
+                return Layout.box(tokens).map { TextRow(tokens: tokens, box: $0) }
+            }
+            let byLines = membersByContent(lines), byRows = membersByContent(rows)
+            let found = byRows.count > byLines.count ? byRows : byLines
+            out.members = found.isEmpty ? nil : found.map { member($0, ctx: ctx, familyRegion: family) }
+            if !found.isEmpty {
+                // Rows without a legible number or sex were not found: a claimant missing from
+                // these rows is a question for an officer.
+                out.issues.append(Issue(.fieldLowConfidence, field: "members",
+                                        message: "Tabel anggota keluarga terbaca tanpa judul kolomnya; baris yang tidak terbaca bisa terlewat."))
+            }
+        }
         return out
     }
 
@@ -321,6 +340,55 @@ struct KKExtractor: FieldExtractor {
         var band: PixelRect
         /// Other readings of the NIK cell (the page pass, the column read on its own at other sizes).
         var nikReadings: [[Token]] = []
+    }
+
+    /// Member rows found without the table's headings: a row holding a 16-digit number followed
+    /// by a sex (`LAKI-LAKI`, `PEREMPUAN`) is a member of the first table, whatever the form's
+    /// headings say. The name is left of the number (after the row's number), the birthplace
+    /// right of the sex, then the birth date and the religion. Only these fields are taken.
+    func membersByContent(_ rows: [TextRow]) -> [MemberRow] {
+        var out: [MemberRow] = []
+        for row in rows {
+            let tokens: [Token] = row.tokens.compactMap { t in
+                var t = t
+                t.text = t.text.trimmingCharacters(in: CharacterSet(charactersIn: "|[]{}()"))
+                return t.text.isEmpty ? nil : t
+            }
+            // The sex, then the number just before it: one word of mostly digits, 14 to 17 of
+            // them (a digit or two may be misread as a letter; the NIK reader repairs or rejects
+            // it). A row whose number is not legible is kept, for its name and birth date.
+            guard let s = tokens.firstIndex(where: { Vocabulary.snap(Layout.normalize([$0]), to: Vocabulary.sex, minimum: 0.75) != nil }),
+                  s >= 1 else { continue }
+            let n = tokens[max(0, s - 2)..<s].firstIndex { t in
+                let digits = t.text.filter(\.isNumber).count
+                return (14...17).contains(KKText.digits(t.text).count) && digits * 4 >= t.text.count * 3
+            }
+            var cells: [String: [Token]] = [:]
+            if let n { cells["nik"] = [tokens[n]] }
+            var name = Array(tokens[..<(n ?? s)]).filter { $0.text.filter(\.isNumber).count < 3 }
+            // The row's number (`1`, `2.`) and stray rule marks before the name.
+            while let f = name.first, f.text.filter(\.isLetter).isEmpty { name.removeFirst() }
+            if !name.isEmpty { cells["nama"] = name }
+            cells["jenis_kelamin"] = [tokens[s]]
+            let rest = Array(tokens[(s + 1)...])
+            if let d = rest.firstIndex(where: { $0.text.contains(where: \.isNumber) }) {
+                let place = rest[..<d].filter { $0.text.filter(\.isLetter).count >= 2 }
+                if !place.isEmpty { cells["tempat_lahir"] = Array(place) }
+                // The date, in one word or split by a misread separator (`10-12. 1967`).
+                var date: [Token] = []
+                for t in rest[d...] where t.text.contains(where: \.isNumber) {
+                    date.append(t)
+                    if IndonesianDate.firstDate(in: Layout.normalize(date)) != nil { break }
+                    if date.count == 3 { break }
+                }
+                if IndonesianDate.firstDate(in: Layout.normalize(date)) != nil { cells["tanggal_lahir"] = date }
+                if let a = rest[d...].first(where: { Vocabulary.snap(Layout.normalize([$0]), to: Vocabulary.religion, minimum: 0.75) != nil }) {
+                    cells["agama"] = [a]
+                }
+            }
+            out.append(MemberRow(cells: cells, band: row.box))
+        }
+        return out
     }
 
     /// The member rows lined up with the NIK column read on its own (`KKColumnStrip`): one

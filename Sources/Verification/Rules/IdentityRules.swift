@@ -70,8 +70,10 @@ public struct KKMembershipRule: ClaimRule {
             ?? claimantNIK?.birthDate
         guard claimantNIK != nil || input.formName != nil else { return [] }
         let conf = input.config.confidence
-        // A page read poorly may hold rows that were not read at all.
+        // A page read poorly may hold rows that were not read at all; so may a table found by
+        // its rows' contents, without its headings (extraction flags its members).
         var doubt = input.flaggedLowConfidence(kk) || kk.quality.ocrConfidence < conf.kkPageMin
+            || kk.issues.contains { $0.code == .fieldLowConfidence && $0.field == "members" }
 
         for member in members {
             let nikField = member["nik"]
