@@ -75,6 +75,18 @@ struct LetterReadingTests {
         #expect(LetterExtractor.afterDateLine([row(["Hormat", "kami,"]), row(["SUTRISNO"])]) == nil)
     }
 
+    @Test("a signer's name misshapen by a stamp or pen stroke across it is told from a printed name")
+    func nameShapes() {
+        for name in ["SUTRISNO", "Supriyadi Ansori, S.Psi.", "Erna, S.E.", "Tri Kurniawan, S.Psi.", "H. Ahmad Fauzi",
+                     "Dra. Siti Aminah, M.M.", "BUDI SANTOSO, SE.", "Ahmad bin Salim", "Nur-Aini"] {
+            #expect(LetterExtractor.looksLikeName(name), "\(name)")
+        }
+        // Read off the fixtures: the stamp's ring through `Supriyadi`, a title's periods as a hyphen.
+        for name in ["Supriyad TAnsori, S.Psi.", "Aisyah Sari, S-E.", "Supr1yadi", "AN | Mega"] {
+            #expect(!LetterExtractor.looksLikeName(name), "\(name)")
+        }
+    }
+
     @Test("a colon misread as a guillemet is not part of the value")
     func guillemet() {
         #expect(LetterExtractor.printed([token("»"), token("Helper", x: 60), token("Gudang", x: 200)]) == "Helper Gudang")

@@ -163,8 +163,46 @@ struct LetterExtractor: FieldExtractor {
                 }
             }
         }
-        if let s = signed { out.fields["penandatangan"] = s }
+        if var s = signed {
+            // The name under the signature is often crossed by the stamp or the pen stroke.
+            if let name = s.value, !Self.looksLikeName(name) { s.confidence = min(s.confidence, Self.misshapenNameCap) }
+            out.fields["penandatangan"] = s
+        }
         return out
+    }
+
+    /// The most a name with a misshapen word (see `looksLikeName`) is trusted.
+    static let misshapenNameCap = 0.79
+
+    /// Whether every word of a printed name has a name's shape: all capitals, a capital then
+    /// lower case, lower case (`bin`), or a title's abbreviation (`S.Psi.`, `S.E.`, `Hj.`).
+    /// A stamp or a signature crossing the line leaves shapes no name has: `TAnsori`, `S-E.`,
+    /// `Supr1yadi`.
+    static func looksLikeName(_ name: String) -> Bool {
+        func part(_ p: Substring) -> Bool {
+            let letters = p.filter { $0 != "." }
+            guard !letters.isEmpty, letters.allSatisfy({ $0.isLetter && $0.isASCII }) else { return false }
+            if letters.allSatisfy(\.isUppercase) || letters.allSatisfy(\.isLowercase) {
+                // `SE.`, `DRS.` in a name printed in capitals
+                return !p.contains(".") || isTitle(p) || letters.count <= 4 && p.dropLast().allSatisfy(\.isLetter)
+            }
+            if p.first!.isUppercase, p.dropFirst().allSatisfy(\.isLowercase) { return true }
+            return isTitle(p)
+        }
+        // `S.Psi.`, `S.E`, `M.M.`: pieces of a capital and up to three lower-case letters, each closed by a period.
+        func isTitle(_ p: Substring) -> Bool {
+            let pieces = p.split(separator: ".", omittingEmptySubsequences: false)
+            let filled = pieces.last == "" ? pieces.dropLast() : pieces[...]
+            return !filled.isEmpty && filled.allSatisfy { piece in
+                piece.count <= 4 && piece.first?.isUppercase == true && piece.dropFirst().allSatisfy(\.isLowercase)
+            }
+        }
+        let words = name.split(separator: " ").map { $0.hasSuffix(",") ? $0.dropLast() : $0 }
+        return !words.isEmpty && words.allSatisfy { w in
+            // `Nur-Aini`; not `S-E.`
+            let parts = w.split(separator: "-", omittingEmptySubsequences: false)
+            return parts.count == 1 ? part(w) : parts.allSatisfy { $0.count >= 2 && !$0.contains(".") && part($0) }
+        }
     }
 
     /// The most a signer found under a date line that could not be read is trusted.
