@@ -85,3 +85,29 @@ struct LetterPeriodTests {
         #expect(result.fields["tanggal_berakhir"]?.value == end)
     }
 }
+
+/// A photo's blur garbles the end date (`19 Januan 2021`, `12 Mei 20273`): it is still read,
+/// from the one reading the rest of the letter allows, and left to an officer to confirm.
+@Suite("Letter periods with a garbled end date")
+struct LetterGarbledEndDateTests {
+    @Test("Given photographed letters whose end date reads garbled, when read, then the end date is found below trust",
+          arguments: [("claims/c0019/surat.jpg", "2021-01-19"), ("claims/c0029/paklaring.jpg", "2023-05-12")])
+    func endDateRepaired(_ args: (String, String)) async throws {
+        let (path, end) = args
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)), slot: "employer_letter")
+        #expect(result.kind == .employerLetter)
+        let field = try #require(result.fields["tanggal_berakhir"])
+        #expect(field.value == end)
+        #expect(field.confidence < 0.6)
+    }
+
+    @Test("Given a photographed letter whose closing date cannot be read, when read, then the signer under it is still found")
+    func signerUnderUnreadableDate() async throws {
+        let path = "variety/corpus/v-phone/letter-001.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)), slot: "employer_letter")
+        let signer = try truth(of: path).fields["penandatangan"] ?? nil
+        let field = try #require(result.fields["penandatangan"])
+        #expect(field.value == signer)
+        #expect(field.confidence < 0.8)
+    }
+}

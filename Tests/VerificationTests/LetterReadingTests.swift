@@ -51,6 +51,47 @@ struct LetterReadingTests {
         #expect(LetterExtractor.placeAndDate(sentence.map(\.text).joined(separator: " "), sentence) == nil)
     }
 
+    @Test("a labelled date read by a repair is the one candidate not after the letter's date")
+    func repairedLabelDate() throws {
+        let letterDate = try #require(CalendarDate(iso: "2023-07-07"))
+        #expect(LetterExtractor.repairedDate(": 05 Juli 20273", latest: letterDate)?.iso == "2023-07-05")
+        #expect(LetterExtractor.repairedDate("05 Septemhfr 2022", latest: letterDate)?.iso == "2022-09-05")
+        // Two candidate years before the letter's date: a choice, not a reading.
+        #expect(LetterExtractor.repairedDate("05 Juli 20213", latest: letterDate) == nil)
+        // A clean date is not a repair (the strict reading handles it); words beside it are not a label value.
+        #expect(LetterExtractor.repairedDate("05 Juli 2023", latest: letterDate) == nil)
+        #expect(LetterExtractor.repairedDate("05 Juli 20273 sebagai", latest: letterDate) == nil)
+    }
+
+    @Test("the closing below a date line that cannot be read as a date")
+    func afterDateLine() {
+        func row(_ words: [String]) -> TextRow {
+            let tokens = words.enumerated().map { token($0.element, x: $0.offset * 200) }
+            return TextRow(tokens: tokens, box: Layout.box(tokens)!)
+        }
+        let rows = [row(["Dikeluarkan", "di", ":", "kondal"]), row(["Pada", "tangyal", ":", "OWO2/2020"]),
+                    row(["Manajemon"]), row(["SUTRISNO"]), row(["Kepala", "Personalia"])]
+        #expect(LetterExtractor.afterDateLine(rows)?.map { $0.tokens[0].text } == ["Manajemon", "SUTRISNO", "Kepala"])
+        #expect(LetterExtractor.afterDateLine([row(["Hormat", "kami,"]), row(["SUTRISNO"])]) == nil)
+    }
+
+    @Test("a signer's name misshapen by a stamp or pen stroke across it is told from a printed name")
+    func nameShapes() {
+        for name in ["SUTRISNO", "Supriyadi Ansori, S.Psi.", "Erna, S.E.", "Tri Kurniawan, S.Psi.", "H. Ahmad Fauzi",
+                     "Dra. Siti Aminah, M.M.", "BUDI SANTOSO, SE.", "Ahmad bin Salim", "Nur-Aini"] {
+            #expect(LetterExtractor.looksLikeName(name), "\(name)")
+        }
+        // Read off the fixtures: the stamp's ring through `Supriyadi`, a title's periods as a hyphen.
+        for name in ["Supriyad TAnsori, S.Psi.", "Aisyah Sari, S-E.", "Supr1yadi", "AN | Mega"] {
+            #expect(!LetterExtractor.looksLikeName(name), "\(name)")
+        }
+    }
+
+    @Test("a colon misread as a guillemet is not part of the value")
+    func guillemet() {
+        #expect(LetterExtractor.printed([token("»"), token("Helper", x: 60), token("Gudang", x: 200)]) == "Helper Gudang")
+    }
+
     @Test("two readings: agreement stands, disagreement is kept below the review threshold")
     func merge() {
         var a = Extraction(), b = Extraction()

@@ -87,6 +87,31 @@ struct ValidationDateTests {
         #expect(IndonesianDate.firstDate(in: "Pekalongan, 28-04-2020")?.iso == "2020-04-28")
     }
 
+    @Test("a photo's garbled written-out date is read only when asked for leniently, as a repair with its candidates")
+    func lenient() {
+        // Given the end of a period as a blurred photo prints it
+        let line = "dari 1 Feb 20271 hingga 12 Met 20273 dengan jabatan"
+        // When read strictly, then neither date is taken
+        #expect(IndonesianDate.find(in: line).isEmpty)
+        #expect(IndonesianDate.parse("19 Januan 2021") == nil)
+        // When read leniently, then each is a repair that lists every year one dropped digit leaves
+        let found = IndonesianDate.find(in: line, lenient: true)
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.repaired })
+        #expect(found.first?.candidates.map(\.iso) == ["2071-02-01", "2021-02-01", "2027-02-01"])
+        #expect(found.last?.candidates.map(\.iso) == ["2073-05-12", "2023-05-12", "2027-05-12"])
+        #expect(found.map { String(line[$0.range]) } == ["1 Feb 20271", "12 Met 20273"])
+        // A month name with two misread letters, when only one month is that close
+        let januan = IndonesianDate.find(in: "sampai dengan 19 Januan 2021", lenient: true)
+        #expect(januan.map(\.date.iso) == ["2021-01-19"])
+        #expect(januan.first?.repaired == true)
+        // A clean date is not a repair; a short or ambiguous word is no month
+        #expect(IndonesianDate.find(in: "19 Januari 2021", lenient: true).first?.repaired == false)
+        #expect(IndonesianDate.find(in: "19 Jabatan 2021", lenient: true).isEmpty)
+        #expect(IndonesianDate.find(in: "19 Jaan 2021", lenient: true).isEmpty)
+        #expect(IndonesianDate.find(in: "NIK 3325065106884443", lenient: true).isEmpty)
+    }
+
     @Test("month and day arithmetic clamps to the month's end")
     func arithmetic() throws {
         let jan31 = try #require(CalendarDate(iso: "2020-01-31"))

@@ -120,8 +120,9 @@ struct LetterExtractor: FieldExtractor {
 
         // Body: between the employee block and the place/date line.
         let bodyRows = Array(rows[min(rows.count, lastLabelRow + 1)..<(placeRow ?? rows.count)])
-        period(bodyRows, into: &out)
-        labelledPeriod(start: employee("period_start"), end: employee("period_end"), both: employee("period"), into: &out)
+        period(bodyRows, into: &out, latest: latestDate(out, ctx: ctx))
+        labelledPeriod(start: employee("period_start"), end: employee("period_end"), both: employee("period"),
+                       latest: latestDate(out, ctx: ctx), into: &out)
         out.fields["alasan_berhenti"] = reason(rows, skip: labeled.first { $0.field == "nomor_surat" }?.row)
         if let j = out.fields["jabatan"], let body = Self.bodyRole(bodyRows, like: j) { out.fields["jabatan"] = body }
 
@@ -152,9 +153,70 @@ struct LetterExtractor: FieldExtractor {
                 let after = lower.drop { placeAndDate($0) == nil }.dropFirst()
                 signed = signer(Array(after), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
             }
+            // The date line unreadable (`Pada tanggal : OWO2/2020`): the signer still stands
+            // under it, though with the closing's shape only partly read it is not certain.
+            if out.fields["tanggal_surat"] == nil, signed == nil, let after = Self.afterDateLine(lower) {
+                if var s = signer(after, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama) {
+                    s.confidence = min(s.confidence, Self.unanchoredSignerCap)
+                    if fromPhoto { s.box = nil }
+                    signed = s
+                }
+            }
         }
-        if let s = signed { out.fields["penandatangan"] = s }
+        if var s = signed {
+            // The name under the signature is often crossed by the stamp or the pen stroke.
+            if let name = s.value, !Self.looksLikeName(name) { s.confidence = min(s.confidence, Self.misshapenNameCap) }
+            out.fields["penandatangan"] = s
+        }
         return out
+    }
+
+    /// The most a name with a misshapen word (see `looksLikeName`) is trusted.
+    static let misshapenNameCap = 0.79
+
+    /// Whether every word of a printed name has a name's shape: all capitals, a capital then
+    /// lower case, lower case (`bin`), or a title's abbreviation (`S.Psi.`, `S.E.`, `Hj.`).
+    /// A stamp or a signature crossing the line leaves shapes no name has: `TAnsori`, `S-E.`,
+    /// `Supr1yadi`.
+    static func looksLikeName(_ name: String) -> Bool {
+        func part(_ p: Substring) -> Bool {
+            let letters = p.filter { $0 != "." }
+            guard !letters.isEmpty, letters.allSatisfy({ $0.isLetter && $0.isASCII }) else { return false }
+            if letters.allSatisfy(\.isUppercase) || letters.allSatisfy(\.isLowercase) {
+                // `SE.`, `DRS.` in a name printed in capitals
+                return !p.contains(".") || isTitle(p) || letters.count <= 4 && p.dropLast().allSatisfy(\.isLetter)
+            }
+            if p.first!.isUppercase, p.dropFirst().allSatisfy(\.isLowercase) { return true }
+            return isTitle(p)
+        }
+        // `S.Psi.`, `S.E`, `M.M.`: pieces of a capital and up to three lower-case letters, each closed by a period.
+        func isTitle(_ p: Substring) -> Bool {
+            let pieces = p.split(separator: ".", omittingEmptySubsequences: false)
+            let filled = pieces.last == "" ? pieces.dropLast() : pieces[...]
+            return !filled.isEmpty && filled.allSatisfy { piece in
+                piece.count <= 4 && piece.first?.isUppercase == true && piece.dropFirst().allSatisfy(\.isLowercase)
+            }
+        }
+        let words = name.split(separator: " ").map { $0.hasSuffix(",") ? $0.dropLast() : $0 }
+        return !words.isEmpty && words.allSatisfy { w in
+            // `Nur-Aini`; not `S-E.`
+            let parts = w.split(separator: "-", omittingEmptySubsequences: false)
+            return parts.count == 1 ? part(w) : parts.allSatisfy { $0.count >= 2 && !$0.contains(".") && part($0) }
+        }
+    }
+
+    /// The most a signer found under a date line that could not be read is trusted.
+    static let unanchoredSignerCap = 0.75
+
+    /// The rows after the last one that looks like the closing's date line (a year's four
+    /// digits, or a `tanggal` label), even when no date can be read from it; nil without one.
+    static func afterDateLine(_ rows: [TextRow]) -> [TextRow]? {
+        let dateLike = rows.lastIndex { row in
+            row.tokens.contains { t in
+                t.text.filter(\.isNumber).count >= 4 || TextMatch.key(t.text) == "TGL" || TextMatch.fuzzyEquals(t.text, "TANGGAL")
+            }
+        }
+        return dateLike.map { Array(rows[($0 + 1)...]) }
     }
 
     // MARK: - Labels
@@ -179,7 +241,7 @@ struct LetterExtractor: FieldExtractor {
             if let f = match(key), gap > row.height || (f == "nomor_surat" && code) {
                 var value = Array(t[k...]).filter { !$0.isColon }
                 // A colon misread as `1`, `|`, `;` or `i`.
-                if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.".contains(c.text),
+                if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.»«>".contains(c.text),
                    value[1].box.x - c.box.maxX > c.box.h / 3 {
                     value.removeFirst()
                 }
@@ -203,7 +265,7 @@ struct LetterExtractor: FieldExtractor {
     /// Printed case, single spaces, no stray edge punctuation.
     static func printed(_ tokens: [Token]) -> String {
         let s = tokens.map(\.text).joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return s.trimmingCharacters(in: CharacterSet(charactersIn: ":;,-_=~'\"|`() "))
+        return s.trimmingCharacters(in: CharacterSet(charactersIn: ":;,-_=~'\"|`()»« "))
     }
 
     /// The horizontal extent of the text (the middle 90% of the rows' edges).
@@ -424,8 +486,14 @@ struct LetterExtractor: FieldExtractor {
         return (nil, date, [], dateTokens)
     }
 
+    /// The last day a period in the letter can name: the letter's date when read, else a month
+    /// after the reference date.
+    private func latestDate(_ out: Extraction, ctx: PageContext) -> CalendarDate {
+        out.fields["tanggal_surat"]?.value.flatMap(CalendarDate.init(iso:)) ?? ctx.models.referenceDate.adding(days: 31)
+    }
+
     /// The period printed as label lines; each overrides what the body's wording gave.
-    private func labelledPeriod(start: Labeled?, end: Labeled?, both: Labeled?, into out: inout Extraction) {
+    private func labelledPeriod(start: Labeled?, end: Labeled?, both: Labeled?, latest: CalendarDate, into out: inout Extraction) {
         func date(_ l: Labeled?) -> (CalendarDate, [Token])? {
             guard let l else { return nil }
             let text = l.value.map(\.text).joined(separator: " ")
@@ -434,15 +502,34 @@ struct LetterExtractor: FieldExtractor {
         }
         if let b = both {
             var sub = Extraction()
-            period([TextRow(tokens: b.value, box: Layout.box(b.value)!)], into: &sub, labelled: true)
+            period([TextRow(tokens: b.value, box: Layout.box(b.value)!)], into: &sub, labelled: true, latest: latest)
             for name in ["tanggal_mulai", "tanggal_berakhir"] { if let f = sub.fields[name] { out.fields[name] = f } }
         }
         if let (d, t) = date(start) { out.fields["tanggal_mulai"] = Layout.field(d.iso, t) }
         if let (d, t) = date(end) { out.fields["tanggal_berakhir"] = Layout.field(d.iso, t) }
+        // A value read only by a lenient repair, where nothing better was read.
+        for (name, l) in [("tanggal_mulai", start), ("tanggal_berakhir", end)] where out.fields[name] == nil {
+            guard let l, let d = Self.repairedDate(l.value.map(\.text).joined(separator: " "), latest: latest) else { continue }
+            out.fields[name] = Layout.field(d.iso, l.value, confidence: min(Layout.confidence(l.value), Self.repairedDateCap))
+        }
     }
 
-    /// The employment period from the body's wording.
-    private func period(_ rows: [TextRow], into out: inout Extraction, labelled: Bool = false) {
+    /// The one date a label's value can be when read leniently (`05 Juli 20273` on a letter of
+    /// 2023 is 5 July 2023), nil when it reads strictly or leaves a choice.
+    static func repairedDate(_ text: String, latest: CalendarDate) -> CalendarDate? {
+        let found = IndonesianDate.find(in: text, lenient: true)
+        guard found.count == 1, let m = found.first, m.repaired else { return nil }
+        let padding = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+        let outside = String(text[..<m.range.lowerBound]) + String(text[m.range.upperBound...])
+        guard outside.unicodeScalars.allSatisfy({ padding.contains($0) }) else { return nil }
+        let possible = m.candidates.filter { $0 <= latest }
+        return possible.count == 1 ? possible[0] : nil
+    }
+
+    /// The employment period from the body's wording. Dates read only by a lenient repair
+    /// (`19 Januan 2021`, `12 Mei 20273`) count when the period leaves them one reading (not
+    /// after `latest`, the letter's date; the start before the end), and stay below trust.
+    private func period(_ rows: [TextRow], into out: inout Extraction, labelled: Bool = false, latest: CalendarDate) {
         let tokens = rows.flatMap(\.tokens)
         guard !tokens.isEmpty else { return }
         // Text with each token's character range, to find which tokens a date covers.
@@ -454,40 +541,56 @@ struct LetterExtractor: FieldExtractor {
             text += t.text
             ranges.append(start..<text.count)
         }
-        struct Found { var date: CalendarDate; var tokens: [Token]; var first: Int; var last: Int }
+        struct Found { var dates: [CalendarDate]; var repaired: Bool; var tokens: [Token]; var first: Int; var last: Int }
         var dates: [Found] = []
-        for m in IndonesianDate.find(in: text) {
+        for m in IndonesianDate.find(in: text, lenient: true) {
             let lo = text.distance(from: text.startIndex, to: m.range.lowerBound)
             let hi = text.distance(from: text.startIndex, to: m.range.upperBound)
             let idx = ranges.indices.filter { ranges[$0].overlaps(lo..<hi) }
-            guard let a = idx.first, let b = idx.last else { continue }
-            dates.append(Found(date: m.date, tokens: Array(tokens[a...b]), first: a, last: b))
+            let possible = m.repaired ? m.candidates.filter { $0 <= latest } : [m.date]
+            guard let a = idx.first, let b = idx.last, !possible.isEmpty else { continue }
+            dates.append(Found(dates: possible, repaired: m.repaired, tokens: Array(tokens[a...b]), first: a, last: b))
         }
         guard !dates.isEmpty else { return }
+        func field(_ date: CalendarDate, _ f: Found, confidence: Double? = nil) -> FieldValue {
+            let c = confidence ?? Layout.confidence(f.tokens)
+            return Layout.field(date.iso, f.tokens, confidence: f.repaired ? min(c, Self.repairedDateCap) : c)
+        }
         func wordsBefore(_ f: Found, after floor: Int = 0) -> ArraySlice<Token> { tokens[max(floor, f.first - 3)..<max(floor, f.first)] }
         let keyed = dates.first { wordsBefore($0).contains(where: Self.isStartWord) }
         // Without a start word, the first date counts only when no end word precedes it.
         guard let start = keyed ?? dates.first(where: { !wordsBefore($0).contains(where: Self.isEndWord) }) else {
             // The start date misread (`sejak tanggal ! Januari 2017`): the end still stands alone.
-            if let end = dates.first(where: { wordsBefore($0).contains(where: Self.isEndWord) }) {
-                out.fields["tanggal_berakhir"] = Layout.field(end.date.iso, end.tokens)
+            if let end = dates.first(where: { wordsBefore($0).contains(where: Self.isEndWord) }), end.dates.count == 1 {
+                out.fields["tanggal_berakhir"] = field(end.dates[0], end)
             }
             return
         }
         let startIndex = dates.firstIndex { $0.first == start.first }!
-        // After a `Masa Kerja :` label the first date is the start, without a start word.
-        out.fields["tanggal_mulai"] = Layout.field(start.date.iso, start.tokens,
-                                                   confidence: Layout.confidence(start.tokens) * (keyed != nil || labelled ? 1 : 0.6))
+        var end: (CalendarDate, Found)? = nil
         for d in dates[(startIndex + 1)...] {
             let between = tokens[(start.last + 1)..<d.first]
             // `1 Maret 2020 - 9 Maret 2021`
             let dash = between.count == 1 && ["-", "–", "—"].contains(between.first!.text)
             if wordsBefore(d, after: start.last + 1).contains(where: Self.isEndWord) || dash {
-                out.fields["tanggal_berakhir"] = Layout.field(d.date.iso, d.tokens)
+                // A repaired end after the start: the only reading left, or none.
+                let after = d.repaired || start.repaired ? d.dates.filter { s in start.dates.contains { $0 <= s } } : d.dates
+                if after.count == 1 { end = (after[0], d) }
                 break
             }
         }
+        let starts = start.repaired ? end.map { e in start.dates.filter { $0 <= e.0 } } ?? start.dates : start.dates
+        if starts.count == 1 {
+            // After a `Masa Kerja :` label the first date is the start, without a start word.
+            out.fields["tanggal_mulai"] = field(starts[0], start,
+                                                confidence: Layout.confidence(start.tokens) * (keyed != nil || labelled ? 1 : 0.6))
+        }
+        if let (date, found) = end { out.fields["tanggal_berakhir"] = field(date, found) }
     }
+
+    /// The most a date read by a lenient repair is trusted: below the rules' field threshold,
+    /// so an officer confirms it.
+    static let repairedDateCap = 0.55
 
     /// Words that open the start of a period (`sejak`, `mulai`, `terhitung`, `dari`, `tanggal`),
     /// allowing a misread letter in the longer ones.

@@ -121,6 +121,12 @@ public enum IndonesianDate {
     public struct Match: Sendable, Hashable {
         public var date: CalendarDate
         public var range: Range<String.Index>
+        /// Every date the print can stand for, `date` first: more than one only for a
+        /// lenient reading of a year with a digit too many.
+        public var candidates: [CalendarDate] = []
+        /// Read only by a lenient repair (a month name with two misread letters, a year with a
+        /// digit too many): a guess to be checked, never certain.
+        public var repaired = false
     }
 
     /// The date that makes up the whole of `text` (surrounding spaces and punctuation allowed), or nil.
@@ -140,14 +146,18 @@ public enum IndonesianDate {
     /// The first date in `text`.
     public static func firstDate(in text: String) -> CalendarDate? { find(in: text).first?.date }
 
-    /// Every date in `text`, in reading order.
-    public static func find(in text: String) -> [Match] {
+    /// Every date in `text`, in reading order. `lenient` also reads the prints a photo's blur
+    /// often makes of a written-out date, which need checking against the rest of the document:
+    /// a month name with two misread letters (`19 Januan 2021`) and a year with a digit too
+    /// many (`12 Mei 20273`: every year left by dropping one digit is a candidate).
+    public static func find(in text: String, lenient: Bool = false) -> [Match] {
         let tokens = tokenize(text)
         var matches: [Match] = []
         var i = 0
         while i < tokens.count {
-            if let (date, last) = matchAt(i, tokens) {
-                matches.append(Match(date: date, range: tokens[i].range.lowerBound..<tokens[last].range.upperBound))
+            if let (dates, last, repaired) = matchAt(i, tokens, lenient: lenient) {
+                matches.append(Match(date: dates[0], range: tokens[i].range.lowerBound..<tokens[last].range.upperBound,
+                                     candidates: dates, repaired: repaired))
                 i = last + 1
             } else {
                 i += 1
@@ -249,6 +259,20 @@ public enum IndonesianDate {
 
     // MARK: - Patterns
 
+    private static func matchAt(_ i: Int, _ t: [Token], lenient: Bool) -> ([CalendarDate], Int, Bool)? {
+        if let (date, last) = matchAt(i, t) { return ([date], last, false) }
+        guard lenient, i + 2 < t.count else { return nil }
+        // `19 Januan 2021`, `12 Mei 20273`: a day, a written-out month and a year.
+        guard case let .number(d) = t[i].kind, case let .word(name) = t[i + 1].kind, case let .number(y) = t[i + 2].kind,
+              (1...2).contains(d.count), isGap(t[i + 1].gapBefore, separators: "-/.", allowEmpty: true),
+              isGap(t[i + 2].gapBefore, separators: "-/.,", allowEmpty: true),
+              let m = monthNumber(name) ?? looseMonthNumber(name) else { return nil }
+        let years = y.count == 4 ? [y] : y.count == 5 ? y.indices.map { k in var s = y; s.remove(at: k); return s } : []
+        var dates: [CalendarDate] = []
+        for year in years { if let date = date(year, String(m), d), !dates.contains(date) { dates.append(date) } }
+        return dates.isEmpty ? nil : (dates, i + 2, true)
+    }
+
     private static func matchAt(_ i: Int, _ t: [Token]) -> (CalendarDate, Int)? {
         guard i + 2 < t.count else { return nil }
         let (a, b, c) = (t[i], t[i + 1], t[i + 2])
@@ -340,5 +364,15 @@ public enum IndonesianDate {
             if d <= 1, best == nil || d < best!.0 { best = (d, m) }
         }
         return best?.1
+    }
+
+    /// Two misread letters in a full month name of six letters or more (`JANUAN`, `SEPTEMHFR`),
+    /// when every name that close names the same month.
+    static func looseMonthNumber(_ word: String) -> Int? {
+        guard word.count >= 6 else { return nil }
+        let near = Set(months.filter { name, _ in
+            name.count >= 6 && name.first == word.first && TextDistance.levenshtein(word, name) <= 2
+        }.map(\.value))
+        return near.count == 1 ? near.first : nil
     }
 }
