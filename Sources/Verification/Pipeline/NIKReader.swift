@@ -19,6 +19,9 @@ struct NIKReader {
         var secondScore: Float
     }
 
+    /// A template match whose margin over the runner-up digit is below this is a coin toss.
+    static let unsureMargin: Float = 0.1
+
     /// The digits found by template matching, left to right.
     func segment(_ crop: Pix) -> [Glyph] {
         guard let grey = crop.grey(), grey.width > 8, grey.height > 8 else { return [] }
@@ -131,10 +134,14 @@ struct NIKReader {
         if let t = templateValid, let s = tessValid, t.digits == s.digits {
             return (t.digits, 0.99)
         }
-        if let t = templateValid, tessValid != nil {
+        if let t = templateValid, let s = tessValid {
             // Two different valid readings: the NIK is printed in a face the templates do not
-            // know, or one digit is ambiguous. Either may be right; an officer decides.
-            return (t.digits, min(0.55, 0.4 + 0.3 * glyphConfidence))
+            // know, or one digit is ambiguous. Either may be right; an officer decides. Where
+            // the templates could hardly tell their digit from another at every place the two
+            // differ, Tesseract's reading is the better guess (a sans face the templates lack).
+            let differing = zip(t.digits, s.digits).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+            let templatesUnsure = differing.allSatisfy { glyphs[$0].score - glyphs[$0].secondScore < Self.unsureMargin }
+            return (templatesUnsure ? s.digits : t.digits, min(0.55, 0.4 + 0.3 * glyphConfidence))
         }
         if let t = templateValid {
             // Tesseract disagrees (it often does on OCR-A); trust the templates by their margins.
