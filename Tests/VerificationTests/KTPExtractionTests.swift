@@ -37,7 +37,7 @@ struct KTPExtractionTests {
         #expect(Double(exact) >= 0.93 * Double(fields), "\(exact)/\(fields)")
     }
 
-    @Test("Given phone photos of KTPs, when read, then most fields are exact and no NIK is confidently wrong")
+    @Test("Given phone photos of KTPs, when read, then most fields and nearly every NIK are exact and no NIK is confidently wrong")
     func phonePhotos() async throws {
         var fields = 0, exact = 0, niks = 0
         for path in Self.cards("phone") {
@@ -48,7 +48,8 @@ struct KTPExtractionTests {
             #expect(!s.confidentlyWrong.contains("nik"), "\(path)")
         }
         #expect(Double(exact) >= 0.7 * Double(fields), "\(exact)/\(fields)")
-        #expect(niks >= Self.cards("phone").count * 2 / 3)
+        // The target for photographed cards: 97% of NIKs exact.
+        #expect(Double(niks) >= 0.97 * Double(Self.cards("phone").count), "\(niks) NIKs exact")
     }
 
     @Test("Given a card whose NIK crop takes in the tops of the name line below, when read, then the NIK is exact",
