@@ -532,6 +532,11 @@ struct KTPExtractor: FieldExtractor {
                 decision = (alone.value, min(alone.confidence, 0.55))
             }
         }
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_NIK"] != nil {
+            let line = "nik templates=\(String(glyphs.map(\.digit))) scores=\(glyphs.map { String(format: "%.2f/%.2f", $0.score, $0.score - $0.secondScore) }.joined(separator: ",")) "
+                + "tesseract=\(tess.text.filter(\.isNumber)) page=\(pageDigits) -> \(decision.value ?? "nil") \(decision.confidence)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
         let box: PixelRect
         if let first = glyphs.first, let last = glyphs.last {
             box = PixelRect(x: rect.x + first.box.x, y: rect.y + first.box.y,

@@ -19,15 +19,27 @@ struct NIKReader {
         var secondScore: Float
     }
 
+    /// A template match whose margin over the runner-up digit is below this is a coin toss.
+    static let unsureMargin: Float = 0.1
+
     /// The digits found by template matching, left to right.
     func segment(_ crop: Pix) -> [Glyph] {
         guard let grey = crop.grey(), grey.width > 8, grey.height > 8 else { return [] }
         let w = grey.width, h = grey.height
         let px = grey.greyBytes()
         let threshold = DocumentLocator.otsu(px)
-        let mask = px.map { Int($0) < threshold }
-        let comps = Self.components(mask: mask, w: w, h: h)
+        var mask = px.map { Int($0) < threshold }
+        var comps = Self.components(mask: mask, w: w, h: h)
         guard !comps.isEmpty else { return [] }
+        // The crop holds more than the NIK line: the tops of the name line below it, the
+        // label's last letters, a card edge. Pieces of those that touch a digit's column used
+        // to be glued onto it (clean ktp-008 read 8 as 6 that way), so ink outside the band
+        // the digits stand in (a sloping band on a photo) is dropped first.
+        if let band = DigitBand(comps) {
+            for y in 0..<h { for x in 0..<w where mask[y * w + x] && !band.contains(x: x, y: y) { mask[y * w + x] = false } }
+            comps = Self.components(mask: mask, w: w, h: h)
+            guard !comps.isEmpty else { return [] }
+        }
 
         // The digits are the tallest consistent shapes on the line.
         let tall = comps.map(\.h).sorted(by: >)
@@ -122,10 +134,14 @@ struct NIKReader {
         if let t = templateValid, let s = tessValid, t.digits == s.digits {
             return (t.digits, 0.99)
         }
-        if let t = templateValid, tessValid != nil {
+        if let t = templateValid, let s = tessValid {
             // Two different valid readings: the NIK is printed in a face the templates do not
-            // know, or one digit is ambiguous. Either may be right; an officer decides.
-            return (t.digits, min(0.55, 0.4 + 0.3 * glyphConfidence))
+            // know, or one digit is ambiguous. Either may be right; an officer decides. Where
+            // the templates could hardly tell their digit from another at every place the two
+            // differ, Tesseract's reading is the better guess (a sans face the templates lack).
+            let differing = zip(t.digits, s.digits).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+            let templatesUnsure = differing.allSatisfy { glyphs[$0].score - glyphs[$0].secondScore < Self.unsureMargin }
+            return (templatesUnsure ? s.digits : t.digits, min(0.55, 0.4 + 0.3 * glyphConfidence))
         }
         if let t = templateValid {
             // Tesseract disagrees (it often does on OCR-A); trust the templates by their margins.
@@ -190,6 +206,42 @@ struct NIKReader {
         guard boxes.count > 2 else { return boxes.first?.w ?? 1 }
         let gaps = zip(boxes, boxes.dropFirst()).map { $1.x - $0.x }.sorted()
         return gaps[gaps.count / 2]
+    }
+}
+
+/// The band a line of digits stands in: its top and bottom edges as lines across the crop,
+/// fitted to the components of about the digits' height (robustly: medians, so a few other
+/// shapes of that size do not move it).
+struct DigitBand {
+    var slope: Double
+    var top: Double
+    var bottom: Double
+    var margin: Double
+
+    init?(_ comps: [Component]) {
+        let tall = comps.map(\.h).sorted(by: >)
+        guard !tall.isEmpty else { return nil }
+        let digitH = Double(tall[min(tall.count - 1, max(0, min(15, tall.count / 2)))])
+        let core = comps.filter { Double($0.h) >= 0.8 * digitH && Double($0.h) <= 1.25 * digitH && Double($0.w) <= 1.5 * digitH }
+        guard core.count >= 3, digitH >= 6 else { return nil }
+        let xs = core.map { Double($0.x) + Double($0.w) / 2 }
+        let mids = core.map { Double($0.y) + Double($0.h) / 2 }
+        var slopes: [Double] = []
+        for i in core.indices { for j in core.indices where j > i && abs(xs[j] - xs[i]) > digitH {
+            slopes.append((mids[j] - mids[i]) / (xs[j] - xs[i]))
+        } }
+        let slope = slopes.isEmpty ? 0 : slopes.sorted()[slopes.count / 2]
+        guard abs(slope) < 0.15 else { return nil }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        self.slope = slope
+        top = median(core.indices.map { Double(core[$0].y) - slope * xs[$0] })
+        bottom = median(core.indices.map { Double(core[$0].y + core[$0].h) - slope * xs[$0] })
+        margin = max(2, 0.12 * (bottom - top))
+    }
+
+    func contains(x: Int, y: Int) -> Bool {
+        let shift = slope * Double(x)
+        return Double(y) >= top + shift - margin && Double(y) <= bottom + shift + margin
     }
 }
 
