@@ -92,6 +92,19 @@ struct LetterReadingTests {
         #expect(LetterExtractor.printed([token("»"), token("Helper", x: 60), token("Gudang", x: 200)]) == "Helper Gudang")
     }
 
+    @Test("a lone lower-case letter or mark before a capitalised value is a speck, not part of the value")
+    func strayMark() {
+        let stray = [token("t", x: 0), token("Zainal", x: 40), token("Riyadi", x: 180)]
+        #expect(LetterExtractor.withoutStrayMark(stray).map(\.text) == ["Zainal", "Riyadi"])
+        let dash = [token("-", x: 0), token("Staff", x: 40)]
+        #expect(LetterExtractor.withoutStrayMark(dash).map(\.text) == ["Staff"])
+        // An initial, a lower-case word and a value that starts in lower case stay.
+        for kept in [[token("M", x: 0), token("Rizky", x: 40)], [token("a", x: 0), token("b", x: 40)],
+                     [token("bin", x: 0), token("Ahmad", x: 80)]] {
+            #expect(LetterExtractor.withoutStrayMark(kept).map(\.text) == kept.map(\.text))
+        }
+    }
+
     @Test("two readings: agreement stands, disagreement is kept below the review threshold")
     func merge() {
         var a = Extraction(), b = Extraction()

@@ -186,7 +186,8 @@ struct DocumentAnalysis {
                 let again = recognizePage(straight.image)
                 // Where the text already runs level, straightening must be clearly better to be
                 // taken (a table's rows are easily merged by a slight re-sampling).
-                let level = abs(Self.textSkew(ocr) ?? 0) < 1
+                // Lines whose slopes disagree (a page seen in perspective) are not known to be level.
+                let level = Self.textSkew(ocr).map { abs($0) < 1 } ?? false
                 if confidentWords(again) * 10 >= confidentWords(ocr) * (level ? 11 : 9) {
                     first = straight
                     ocr = again

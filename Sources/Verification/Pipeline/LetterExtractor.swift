@@ -227,7 +227,7 @@ struct LetterExtractor: FieldExtractor {
         if let colon = t.prefix(6).firstIndex(where: \.isColon), colon > 0, colon < t.count - 1 {
             let key = TextMatch.key(t[..<colon].map(\.text).joined())
             if let f = match(key) {
-                let value = Array(t[(colon + 1)...]).filter { !$0.isColon }
+                let value = Self.withoutStrayMark(Array(t[(colon + 1)...]).filter { !$0.isColon })
                 return value.isEmpty ? nil : Labeled(field: f, row: index, value: value)
             }
             return nil
@@ -245,10 +245,21 @@ struct LetterExtractor: FieldExtractor {
                    value[1].box.x - c.box.maxX > c.box.h / 3 {
                     value.removeFirst()
                 }
-                return Labeled(field: f, row: index, value: value)
+                return Labeled(field: f, row: index, value: Self.withoutStrayMark(value))
             }
         }
         return nil
+    }
+
+    /// A value's first word is a lone lower-case letter or mark set apart from a capitalised word
+    /// (`t Zainal Riyadi`): a speck or a second colon on a photo, never the start of a name,
+    /// position or company.
+    static func withoutStrayMark(_ value: [Token]) -> [Token] {
+        guard value.count >= 2, let c = value.first, c.text.count == 1, let next = value[1].text.first,
+              next.isUppercase || next.isNumber,
+              c.text.first!.isLowercase || !(c.text.first!.isLetter || c.text.first!.isNumber),
+              value[1].box.x - c.box.maxX > c.box.h / 4 else { return value }
+        return Array(value.dropFirst())
     }
 
     private func match(_ key: String) -> String? {
