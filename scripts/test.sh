@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # Tesseract's OpenMP threads fight the engine pool's own workers (FACTS.md).
 export OMP_THREAD_LIMIT=1
+# The service's end-to-end test runs the real pre-check (Tesseract) over the claim fixtures.
+export BERKAS_E2E_CHECKER=precheck
 swift build --build-tests
 swift test --skip-build

@@ -60,6 +60,14 @@ struct CheckWorkers<Store: ClaimStore>: Service {
             let input = try await store.checkInput(claimID: job.claimID)
             guard input.revision == job.revision else { return }  // changed since leased; queued again
             let verdict = await checkHoldingLease(job, input)
+            // A reading cut short by its time limit (this node was busy) is tried again a little
+            // later, here or on another node, before an officer is asked to look at it.
+            if job.attempts < Self.attemptsForTimedOutReading,
+               verdict.documents.values.contains(where: { $0.issues.contains { $0.code == .documentTimedOut } }) {
+                logger.notice("a document's reading timed out; checking again later", metadata: ["claim": "\(job.claimID)"])
+                await Task { try? await store.retryJob(job, error: "document reading timed out", delay: retryDelay(job), now: Date()) }.value
+                return
+            }
             switch try await store.finishJob(job, verdict: verdict, now: Date()) {
             case .applied(let stored):
                 metrics.checkFinished(status: stored.status, duration: ContinuousClock.now - start)
@@ -75,9 +83,17 @@ struct CheckWorkers<Store: ClaimStore>: Service {
             metrics.checkFailed()
             logger.error("check failed; queued again", metadata: ["claim": "\(job.claimID)", "error": "\(error)"])
             // Not under the (possibly cancelled) worker task: the job must go back either way.
-            let delay = Duration.seconds(min(60, 1 << min(job.attempts, 6)))
-            await Task { try? await store.retryJob(job, error: String(describing: error), delay: delay, now: Date()) }.value
+            await Task { try? await store.retryJob(job, error: String(describing: error), delay: retryDelay(job), now: Date()) }.value
         }
+    }
+
+    /// Checks whose reading timed out are run this many times in all before the verdict (an
+    /// officer's review) is kept.
+    static var attemptsForTimedOutReading: Int { 3 }
+
+    /// Backing off: 2 s after the first attempt, then 4, 8 ... up to a minute.
+    private func retryDelay(_ job: LeasedJob) -> Duration {
+        .seconds(min(60, 1 << min(job.attempts, 6)))
     }
 
     /// Runs the check while renewing the job's lease, so a long check is not taken over.
