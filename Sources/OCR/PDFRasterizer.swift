@@ -2,7 +2,7 @@ import CTesseract
 import Foundation
 
 /// Rasterises PDF pages with poppler's `pdfinfo` and `pdftoppm` in child processes bounded in
-/// time and memory, then reads the PNG pages back.
+/// time and memory, then reads the (uncompressed PGM) pages back.
 struct PDFRasterizer {
     var limits: ScanLimits
 
