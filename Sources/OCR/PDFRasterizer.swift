@@ -2,11 +2,12 @@ import CTesseract
 import Foundation
 
 /// Rasterises PDF pages with poppler's `pdfinfo` and `pdftoppm` in child processes bounded in
-/// time and memory, then reads the (uncompressed PGM) pages back.
+/// time and memory, then reads the (uncompressed PGM) pages back. Only the first
+/// `ScanLimits.decodedPages` pages are rendered; the rest are counted.
 struct PDFRasterizer {
     var limits: ScanLimits
 
-    func rasterize(data: Data, existingFile: URL?) throws -> [Pix] {
+    func rasterize(data: Data, existingFile: URL?) throws -> (pages: [Pix], pageCount: Int) {
         let work = FileManager.default.temporaryDirectory
             .appendingPathComponent("berkas-pdf-\(UUID().uuidString)", isDirectory: true)
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -58,7 +59,7 @@ struct PDFRasterizer {
         // phone photo of a KK at 200 dpi, against 0.1 s uncompressed); the file is read once.
         let render = try BoundedProcess.run(
             "pdftoppm",
-            ["-r", String(Int(dpi)), "-gray", "-f", "1", "-l", String(pageCount), pdf.path, prefix],
+            ["-r", String(Int(dpi)), "-gray", "-f", "1", "-l", String(min(pageCount, limits.decodedPages)), pdf.path, prefix],
             workDirectory: work, until: deadline)
         guard render.status == 0 else {
             if render.stderr.contains("Incorrect password") { throw ScanError.encryptedPDF }
@@ -76,7 +77,7 @@ struct PDFRasterizer {
             pages.append(pix)
         }
         if pages.isEmpty { throw ScanError.pdfFailed("no page rendered") }
-        return pages
+        return (pages, pageCount)
     }
 }
 

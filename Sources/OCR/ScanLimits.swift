@@ -6,8 +6,11 @@ public struct ScanLimits: Sendable, Hashable {
     public var maxBytes: Int
     /// Largest page accepted, in pixels (width x height), read from the header.
     public var maxPixels: Int
-    /// Most pages read from a TIFF or PDF; a longer document is refused.
+    /// Most pages a TIFF or PDF may have; a longer document is refused.
     public var maxPages: Int
+    /// Pages decoded or rasterised from a TIFF or PDF; the pages after them are counted, not
+    /// rendered (Berkas reads the first pages only: the document, then an attachment).
+    public var decodedPages: Int
     /// Time allowed to `pdfinfo` + `pdftoppm` for the whole PDF.
     public var pdfTimeout: Double
     /// Resolution PDF pages are rasterised at.
@@ -16,8 +19,9 @@ public struct ScanLimits: Sendable, Hashable {
     public var pageDeadlineMs: Int
 
     public init(maxBytes: Int = 20 * 1024 * 1024, maxPixels: Int = 50_000_000, maxPages: Int = 20,
-                pdfTimeout: Double = 30, pdfDPI: Int = 200, pageDeadlineMs: Int = 20_000) {
+                decodedPages: Int = 3, pdfTimeout: Double = 30, pdfDPI: Int = 200, pageDeadlineMs: Int = 20_000) {
         self.maxBytes = maxBytes; self.maxPixels = maxPixels; self.maxPages = maxPages
+        self.decodedPages = max(1, decodedPages)
         self.pdfTimeout = pdfTimeout; self.pdfDPI = pdfDPI; self.pageDeadlineMs = pageDeadlineMs
     }
 

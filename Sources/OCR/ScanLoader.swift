@@ -4,7 +4,10 @@ import Foundation
 /// A decoded scan: one grey or colour image per page, upright (EXIF orientation applied).
 public struct LoadedScan: Sendable {
     public var format: ImageFormat
+    /// The decoded pages: the first `ScanLimits.decodedPages` of a TIFF or PDF.
     public var pages: [Pix]
+    /// Pages in the file, decoded or not.
+    public var pageCount: Int
     public var bytes: Int
     /// How many file pixels one loaded pixel stands for: a huge JPEG is decoded at 1/2, 1/4 or
     /// 1/8 of its size (libjpeg scales while decoding), so a 50-megapixel photo never sits in
@@ -55,12 +58,13 @@ public struct ScanLoader: Sendable {
             throw ScanError.unsupportedFormat(describeUnknown(data))
         }
         var pages: [Pix]
+        var pageCount = 1
         var reduction = 1
         switch format {
         case .pdf:
-            pages = try PDFRasterizer(limits: limits).rasterize(data: data, existingFile: pdfPath)
+            (pages, pageCount) = try PDFRasterizer(limits: limits).rasterize(data: data, existingFile: pdfPath)
         case .tiff:
-            pages = try data.withUnsafeBytes { try decodeTIFF($0) }
+            (pages, pageCount) = try data.withUnsafeBytes { try decodeTIFF($0) }
         default:
             let decoded = try data.withUnsafeBytes { try decodeRaster($0, format: format) }
             pages = [decoded.pix]
@@ -74,7 +78,7 @@ public struct ScanLoader: Sendable {
             let orientation = EXIFOrientation.read(Array(data.prefix(256 * 1024)))
             pages = try pages.map { try Self.applyOrientation(orientation, to: $0) }
         }
-        return LoadedScan(format: format, pages: pages, bytes: data.count, reduction: reduction)
+        return LoadedScan(format: format, pages: pages, pageCount: max(pageCount, pages.count), bytes: data.count, reduction: reduction)
     }
 
     private func checkDimensions(width: Int32, height: Int32) throws {
@@ -108,7 +112,8 @@ public struct ScanLoader: Sendable {
         return (pix, reduction)
     }
 
-    private func decodeTIFF(_ raw: UnsafeRawBufferPointer) throws -> [Pix] {
+    /// The first `decodedPages` pages, and how many the file has (every header is checked).
+    private func decodeTIFF(_ raw: UnsafeRawBufferPointer) throws -> (pages: [Pix], count: Int) {
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw ScanError.empty }
         var pages: [Pix] = []
         var n: Int32 = 0
@@ -117,14 +122,16 @@ public struct ScanLoader: Sendable {
             if readHeaderMemTiff(base, raw.count, n, &w, &h, &bps, &spp, &res, &cmap, &f) != 0 { break }
             if Int(n) >= limits.maxPages { throw ScanError.tooManyPages(pages: Int(n) + 1, limit: limits.maxPages) }
             try checkDimensions(width: w, height: h)
-            guard let pix = Pix(owning: pixReadMemTiff(base, raw.count, n)) else {
-                throw ScanError.corrupt("TIFF page \(n + 1) could not be decoded")
+            if Int(n) < limits.decodedPages {
+                guard let pix = Pix(owning: pixReadMemTiff(base, raw.count, n)) else {
+                    throw ScanError.corrupt("TIFF page \(n + 1) could not be decoded")
+                }
+                pages.append(pix)
             }
-            pages.append(pix)
             n += 1
         }
         if pages.isEmpty { throw ScanError.corrupt("TIFF without a readable page") }
-        return pages
+        return (pages, Int(n))
     }
 
     /// A JPEG ends with an EOI marker after its last scan; a truncated upload does not.

@@ -29,6 +29,18 @@ struct ScanLoaderTests {
         #expect(pdf.pages[0].height > pdf.pages[0].width)
     }
 
+    @Test("Given a long PDF or TIFF, when loaded, then only the first pages are rendered and every page is counted")
+    func firstPagesOnly() throws {
+        let roomy = ScanLoader(limits: ScanLimits(maxPages: 100, decodedPages: 2))
+        let pdf = try roomy.load(file: fixture("bad/many-pages.pdf"))
+        #expect(pdf.pages.count == 2)
+        #expect(pdf.pageCount == 60)
+        let firstOnly = ScanLoader(limits: ScanLimits(decodedPages: 1))
+        let tiff = try firstOnly.load(file: fixture("formats/ktp.tif"))
+        #expect(tiff.pages.count == 1 && tiff.pageCount == 2)
+        #expect(try loader.load(file: fixture("formats/letter.pdf")).pageCount == 2)
+    }
+
     @Test("Given limits, when a file is over them, then it is refused before decoding")
     func limits() throws {
         let small = ScanLoader(limits: ScanLimits(maxBytes: 1000))

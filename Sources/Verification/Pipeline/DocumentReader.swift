@@ -415,7 +415,7 @@ struct DocumentAnalysis {
         // A photographed table (a KK) adds many low-confidence fragments of ruled lines to the
         // mean; plenty of confident words still make the page readable.
         let readable = blank || picture || (confident.count >= 8 && mean >= 0.45) || confident.count >= 40
-        return Quality(width: page.original.width * scan.reduction, height: page.original.height * scan.reduction, pages: scan.pages.count,
+        return Quality(width: page.original.width * scan.reduction, height: page.original.height * scan.reduction, pages: scan.pageCount,
                        sharpness: (m.sharpness * 10).rounded() / 10, brightness: m.brightness.rounded(),
                        contrast: m.contrast.rounded(), skewDegrees: (page.skewDegrees * 100).rounded() / 100,
                        ocrConfidence: (mean * 1000).rounded() / 1000, words: ocr.words.count, readable: readable)
