@@ -12,8 +12,33 @@ public enum DocumentLocator {
     /// The document's region and, when it is turned or seen at an angle, its outline, from one
     /// look at the photo (the reader needs both).
     public static func locate(_ page: Pix) -> (region: PixelRect?, quad: Quad?) {
-        guard let c = brightComponent(page) else { return (nil, nil) }
-        return (region(of: c, in: page), quad(of: c))
+        let c = brightComponent(page)
+        // The bright region fails where light falls unevenly (the far side of the page darker
+        // than the near side of the table) or where the document has a dark band (a letterhead's
+        // black banner on a dark table): it then runs into the frame's edge or is no document's
+        // shape. The page's own edges still stand out there.
+        if let c, touchesFrame(c) || !outline(of: c).isPlausibleDocument, let edges = edgeOutline(page) {
+            let xs = edges.corners.map(\.0), ys = edges.corners.map(\.1)
+            let box = PixelRect(x: Int(xs.min()!) - 3, y: Int(ys.min()!) - 3,
+                                w: Int(xs.max()! - xs.min()!) + 7, h: Int(ys.max()! - ys.min()!) + 7)
+            return (box.clipped(width: page.width, height: page.height), edges)
+        }
+        return (c.flatMap { region(of: $0, in: page) }, c.flatMap { quad(of: $0) })
+    }
+
+    /// The region runs into the photo's edge: it is the page joined to a light background
+    /// (or a page cut off by the frame).
+    private static func touchesFrame(_ c: Component) -> Bool {
+        let w = Int((Double(c.frameWidth) * c.scale).rounded()), h = Int((Double(c.frameHeight) * c.scale).rounded())
+        return c.x0 <= 1 || c.y0 <= 1 || c.x1 >= w - 2 || c.y1 >= h - 2
+    }
+
+    /// The component's four extreme points, at the working size.
+    private static func outline(of c: Component) -> Quad {
+        Quad(topLeft: (Double(c.topLeft.0), Double(c.topLeft.1)),
+             topRight: (Double(c.topRight.0 + 1), Double(c.topRight.1)),
+             bottomRight: (Double(c.bottomRight.0 + 1), Double(c.bottomRight.1 + 1)),
+             bottomLeft: (Double(c.bottomLeft.0), Double(c.bottomLeft.1 + 1)))
     }
 
     private static func region(of c: Component, in page: Pix) -> PixelRect? {
@@ -26,7 +51,7 @@ public enum DocumentLocator {
     /// (a card photographed on a table); nil when there is no document region or it is already
     /// an upright rectangle, so cropping `brightRegion` is enough.
     public static func documentQuad(_ page: Pix) -> Quad? {
-        brightComponent(page).flatMap { quad(of: $0) }
+        locate(page).quad
     }
 
     private static func quad(of c: Component) -> Quad? {
@@ -52,6 +77,8 @@ public enum DocumentLocator {
         var x0 = Int.max, y0 = Int.max, x1 = 0, y1 = 0
         var topLeft = (0, 0), topRight = (0, 0), bottomRight = (0, 0), bottomLeft = (0, 0)
         var scale = 1.0
+        /// The photo's size in its own pixels.
+        var frameWidth = 0, frameHeight = 0
     }
 
     private static func brightComponent(_ page: Pix) -> Component? {
@@ -80,15 +107,12 @@ public enum DocumentLocator {
         for threshold in thresholds {
             guard var c = largestComponent(px, width: w, height: h, threshold: threshold) else { continue }
             c.scale = f
+            c.frameWidth = grey.width; c.frameHeight = grey.height
             let boxArea = Double((c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1))
             let share = boxArea / Double(w * h)
             // The region must be mostly filled (a document, not scattered highlights).
             guard share > 0.05, share < 0.92, Double(c.count) / boxArea > 0.5 else { continue }
-            let outline = Quad(topLeft: (Double(c.topLeft.0), Double(c.topLeft.1)),
-                               topRight: (Double(c.topRight.0 + 1), Double(c.topRight.1)),
-                               bottomRight: (Double(c.bottomRight.0 + 1), Double(c.bottomRight.1 + 1)),
-                               bottomLeft: (Double(c.bottomLeft.0), Double(c.bottomLeft.1 + 1)))
-            candidates.append((c, outline, threshold))
+            candidates.append((c, outline(of: c), threshold))
         }
         let stable = zip(candidates, candidates.dropFirst()).filter { a, b in
             let size = Double(max(a.component.x1 - a.component.x0, a.component.y1 - a.component.y0) + 1)
@@ -128,6 +152,80 @@ public enum DocumentLocator {
             next += 1
         }
         return best
+    }
+
+    /// The document's outline from its edges: for each side, the outermost straight line along
+    /// which the photo steps up in brightness towards the middle, nearly as strongly as along the
+    /// strongest such line (a page is brighter than what it lies on, at its own edge, however
+    /// the light falls across the photo). Nil when the lines do not make a document's shape
+    /// inside the frame.
+    static func edgeOutline(_ page: Pix) -> Quad? {
+        guard let grey = page.grey() else { return nil }
+        let f = 320.0 / Double(max(grey.width, grey.height))
+        guard let small = f < 1 ? grey.scaled(by: f) : grey, small.depth == 8 else { return nil }
+        let w = small.width, h = small.height
+        let raw = small.greyBytes()
+        guard w > 16, h > 16, raw.count == w * h else { return nil }
+        // A light blur (1-2-1 both ways) so paper grain and print do not make edges.
+        var a = [Float](repeating: 0, count: w * h), tmp = [Float](repeating: 0, count: w * h)
+        for y in 0..<h { for x in 0..<w {
+            let l = raw[y * w + max(0, x - 1)], r = raw[y * w + min(w - 1, x + 1)]
+            tmp[y * w + x] = (Float(l) + 2 * Float(raw[y * w + x]) + Float(r)) / 4
+        } }
+        for y in 0..<h { for x in 0..<w {
+            a[y * w + x] = (tmp[max(0, y - 1) * w + x] + 2 * tmp[y * w + x] + tmp[min(h - 1, y + 1) * w + x]) / 4
+        } }
+        var gx = [Float](repeating: 0, count: w * h), gy = [Float](repeating: 0, count: w * h)
+        for y in 1..<(h - 1) { for x in 1..<(w - 1) {
+            gx[y * w + x] = (a[y * w + x + 1] - a[y * w + x - 1]) / 2
+            gy[y * w + x] = (a[(y + 1) * w + x] - a[(y - 1) * w + x]) / 2
+        } }
+        /// A side as `across = offset + slope * (along - length / 2)`.
+        struct Side { var offset: Double; var slope: Double }
+        func side(vertical: Bool, inward: Float, outermostLow: Bool) -> Side? {
+            let length = vertical ? h : w, span = vertical ? w : h
+            var scored: [(score: Float, side: Side)] = []
+            for k in 0...25 {
+                let slope = -0.25 + 0.02 * Double(k)
+                for offset in 2..<(span - 2) {
+                    var sum: Float = 0, n = 0
+                    for t in 0..<length {
+                        let c = Int((Double(offset) + slope * (Double(t) - Double(length) / 2)).rounded())
+                        guard c >= 1, c < span - 1 else { continue }
+                        let g = vertical ? gx[t * w + c] : gy[c * w + t]
+                        sum += max(0, inward * g)
+                        n += 1
+                    }
+                    guard n * 2 >= length else { continue }
+                    scored.append((sum / Float(n), Side(offset: Double(offset), slope: slope)))
+                }
+            }
+            guard let best = scored.map(\.score).max(), best > 2 else { return nil }
+            let strong = scored.filter { $0.score >= 0.6 * best }
+            // The outermost strong line; of several at that offset, the strongest.
+            let edge = outermostLow ? strong.map(\.side.offset).min()! : strong.map(\.side.offset).max()!
+            return strong.filter { $0.side.offset == edge }.max { $0.score < $1.score }?.side
+        }
+        guard let left = side(vertical: true, inward: 1, outermostLow: true),
+              let right = side(vertical: true, inward: -1, outermostLow: false),
+              let top = side(vertical: false, inward: 1, outermostLow: true),
+              let bottom = side(vertical: false, inward: -1, outermostLow: false),
+              right.offset - left.offset > 0.2 * Double(w), bottom.offset - top.offset > 0.2 * Double(h) else { return nil }
+        // x = v.offset + v.slope * (y - h/2) meets y = hz.offset + hz.slope * (x - w/2).
+        func corner(_ v: Side, _ hz: Side) -> (Double, Double)? {
+            let det = 1 - v.slope * hz.slope
+            guard abs(det) > 0.5 else { return nil }
+            let x = (v.offset + v.slope * (hz.offset - hz.slope * Double(w) / 2 - Double(h) / 2)) / det
+            return (x, hz.offset + hz.slope * (x - Double(w) / 2))
+        }
+        guard let tl = corner(left, top), let tr = corner(right, top),
+              let br = corner(right, bottom), let bl = corner(left, bottom) else { return nil }
+        // A corner at the frame's edge is the frame, not the document.
+        for (x, y) in [tl, tr, br, bl] where x < 4 || y < 4 || x > Double(w - 5) || y > Double(h - 5) { return nil }
+        let back = 1 / f
+        let quad = Quad(topLeft: (tl.0 * back, tl.1 * back), topRight: (tr.0 * back, tr.1 * back),
+                        bottomRight: (br.0 * back, br.1 * back), bottomLeft: (bl.0 * back, bl.1 * back))
+        return quad.isPlausibleDocument ? quad : nil
     }
 
     /// Otsu's threshold of 8-bit grey values: ink or document below/at-or-above it.

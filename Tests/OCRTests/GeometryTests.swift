@@ -8,7 +8,7 @@ struct GeometryTests {
     /// A grey image: `background` everywhere, a `paper` quadrilateral (or nothing), and a black
     /// mark at `mark`.
     func drawing(width: Int, height: Int, background: UInt8, paper: [(Double, Double)]?, mark: PixelRect,
-                 tileGrout: Int? = nil) -> Pix? {
+                 tileGrout: Int? = nil, light: ((Int, Int) -> Double)? = nil) -> Pix? {
         var px = [UInt8](repeating: background, count: width * height)
         // Tiles: dark grout lines every `tileGrout` pixels.
         if let step = tileGrout {
@@ -28,6 +28,10 @@ struct GeometryTests {
             }
         }
         for y in mark.y..<mark.maxY { for x in mark.x..<mark.maxX { px[y * width + x] = 0 } }
+        // Uneven light: each pixel dimmed by the light falling on it.
+        if let light {
+            for y in 0..<height { for x in 0..<width { px[y * width + x] = UInt8(Double(px[y * width + x]) * light(x, y)) } }
+        }
         return Pix.fromGrey(px, width: width, height: height)
     }
 
@@ -83,6 +87,24 @@ struct GeometryTests {
         for (found, truth) in zip(quad.corners, page) {
             #expect(hypot(found.0 - truth.0, found.1 - truth.1) < 15, "corner \(found) should be near \(truth)")
         }
+    }
+
+    @Test("Given a page lit unevenly, its far side darker than the table beside its near side, its outline is still the page's")
+    func outlineUnderUnevenLight() throws {
+        let page = [(330.0, 200.0), (1450.0, 150.0), (1480.0, 930.0), (360.0, 960.0)]
+        let mark = PixelRect(x: 800, y: 500, w: 40, h: 40)
+        // The light falls from the right: the page's left edge (235 x 0.63) is darker than the
+        // table at the right (150 x 0.97), so no brightness threshold parts page from table.
+        let photo = try #require(drawing(width: 1700, height: 1100, background: 150, paper: page, mark: mark,
+                                         light: { x, _ in 0.45 + 0.55 * Double(x) / 1700 }))
+        let (region, quad) = DocumentLocator.locate(photo)
+        let outline = try #require(quad)
+        for (found, truth) in zip(outline.corners, page) {
+            // One pixel of the 320-pixel working size is 5 here.
+            #expect(hypot(found.0 - truth.0, found.1 - truth.1) < 25, "corner \(found) should be near \(truth)")
+        }
+        let box = try #require(region)
+        #expect(box.x > 300 && box.maxX < 1520 && box.y > 120 && box.maxY < 1000, "region \(box)")
     }
 
     @Test("Given an upright scan or a photo without a document, no outline is reported")
