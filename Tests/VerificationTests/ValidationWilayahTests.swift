@@ -67,6 +67,18 @@ struct ValidationWilayahTests {
         #expect(w.snap("DKI JAKARTA", level: .province)?.region.code == "31")
     }
 
+    @Test("a snapped name is printed with its own hyphens, however the reading spelled it")
+    func printedNames() throws {
+        let w = try Wilayah.shared()
+        for reading in ["LAWE SIGALA GALA", "LAWE SIGALA-GALA", "LAWE SlGALA-GALA"] {
+            let snap = try #require(w.snap(reading, level: .district, within: "11.02"))
+            #expect(snap.region.bareName == "LAWE SIGALA GALA")
+            #expect(snap.region.printedName == "LAWE SIGALA-GALA")
+        }
+        #expect(w.region("72.04")?.printedName == "TOLI-TOLI")
+        #expect(w.region("33.26.08")?.printedName == "KAJEN")
+    }
+
     @Test("a name far from every official one is not snapped above the threshold")
     func snapRejects() throws {
         let w = try Wilayah.shared()

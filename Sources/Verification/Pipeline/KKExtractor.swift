@@ -310,7 +310,7 @@ struct KKExtractor: FieldExtractor {
             if let s = w.snap(prefix + bare, level: .regency, within: within, minimumScore: 0.75),
                prefix.isEmpty || s.region.isCity == (prefix == "KOTA ") {
                 regencyCode = s.region.code
-                out.fields["kabupaten_kota"]?.value = prefix + s.region.bareName
+                out.fields["kabupaten_kota"]?.value = prefix + s.region.printedName
                 out.fields["kabupaten_kota"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
             }
         }
@@ -321,13 +321,13 @@ struct KKExtractor: FieldExtractor {
         if let f = out.fields["kecamatan"], let v = f.value, let r = regencyCode {
             if let s = w.snap(v, level: .district, within: r, minimumScore: 0.75) {
                 districtCode = s.region.code
-                out.fields["kecamatan"]?.value = s.region.bareName
+                out.fields["kecamatan"]?.value = s.region.printedName
                 out.fields["kecamatan"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
             }
         }
         if let f = out.fields["desa_kelurahan"], let v = f.value, let d = districtCode {
             if let s = w.snap(v, level: .village, within: d, minimumScore: 0.8) {
-                out.fields["desa_kelurahan"]?.value = s.region.bareName
+                out.fields["desa_kelurahan"]?.value = s.region.printedName
                 out.fields["desa_kelurahan"]?.confidence = KKText.round(f.confidence * (s.score == 1 ? 1 : 0.85 * s.score))
             }
         }
@@ -535,7 +535,7 @@ struct KKExtractor: FieldExtractor {
             guard let t = row.cells[field], !t.isEmpty else { return }
             let text = Layout.normalize(t)
             guard !text.isEmpty, text != "-" else { return }
-            m[field] = Layout.field(text, t)
+            m[field] = Layout.field(field == "pekerjaan" ? Vocabulary.occupation(text) : text, t)
         }
         func snapped(_ field: String, _ vocabulary: [String], minimum: Double = 0.6) {
             guard let t = row.cells[field], !t.isEmpty else { return }

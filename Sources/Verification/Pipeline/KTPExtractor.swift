@@ -127,7 +127,8 @@ struct KTPExtractor: FieldExtractor {
         // Plain fields.
         for field in ["nama", "alamat", "pekerjaan"] {
             if let t = valueTokens[field], !t.isEmpty {
-                out.fields[field] = Layout.field(Layout.normalize(t), t)
+                let text = Layout.normalize(t)
+                out.fields[field] = Layout.field(field == "pekerjaan" ? Vocabulary.occupation(text) : text, t)
             }
         }
         if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }
@@ -318,7 +319,7 @@ struct KTPExtractor: FieldExtractor {
                 if !text.isEmpty {
                     let snap = w.snap("\(typeWord) \(text)", level: .regency, within: provinceCode, minimumScore: 0.75)
                     if let snap, snap.region.isCity == (typeWord == "KOTA") {
-                        out.fields["kabupaten_kota"] = Layout.field("\(typeWord) \(snap.region.bareName)", r,
+                        out.fields["kabupaten_kota"] = Layout.field("\(typeWord) \(snap.region.printedName)", r,
                                                                     confidence: Layout.confidence(r) * snap.score)
                     } else {
                         out.fields["kabupaten_kota"] = Layout.field("\(typeWord) \(text)", r, confidence: Layout.confidence(r) * 0.6)
@@ -478,7 +479,7 @@ struct KTPExtractor: FieldExtractor {
             let text = Layout.normalize(t)
             if let r = regency, let s = w.snap(text, level: .district, within: r, minimumScore: 0.75) {
                 districtCode = s.region.code
-                out.fields["kecamatan"] = Layout.field(s.region.bareName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
+                out.fields["kecamatan"] = Layout.field(s.region.printedName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
             } else {
                 out.fields["kecamatan"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.7)
             }
@@ -486,7 +487,7 @@ struct KTPExtractor: FieldExtractor {
         if let t = values["kel_desa"], !t.isEmpty {
             let text = Layout.normalize(t)
             if let d = districtCode, let s = w.snap(text, level: .village, within: d, minimumScore: 0.8) {
-                out.fields["kel_desa"] = Layout.field(s.region.bareName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
+                out.fields["kel_desa"] = Layout.field(s.region.printedName, t, confidence: Layout.confidence(t) * max(0.8, s.score))
             } else {
                 out.fields["kel_desa"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.7)
             }

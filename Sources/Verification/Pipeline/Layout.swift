@@ -150,6 +150,37 @@ enum Vocabulary {
                            "KONGHUCU", "KEPERCAYAAN TERHADAP TUHAN YME"]
     static let marital = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI", "KAWIN TERCATAT", "KAWIN BELUM TERCATAT"]
     static let citizenship = ["WNI", "WNA"]
+    /// The occupations the population register (SIAK) prints on KTPs and KKs. Not a closed
+    /// list on older cards: a reading is only given the official spelling when it is one of
+    /// these but for punctuation or a slip (`PELAJAR MAHASISWA` is `PELAJAR/MAHASISWA`).
+    static let occupation = [
+        "BELUM/TIDAK BEKERJA", "MENGURUS RUMAH TANGGA", "PELAJAR/MAHASISWA", "PENSIUNAN",
+        "PEGAWAI NEGERI SIPIL (PNS)", "TENTARA NASIONAL INDONESIA (TNI)", "KEPOLISIAN RI (POLRI)",
+        "PERDAGANGAN", "PETANI/PEKEBUN", "PETERNAK", "NELAYAN/PERIKANAN", "INDUSTRI", "KONSTRUKSI",
+        "TRANSPORTASI", "KARYAWAN SWASTA", "KARYAWAN BUMN", "KARYAWAN BUMD", "KARYAWAN HONORER",
+        "BURUH HARIAN LEPAS", "BURUH TANI/PERKEBUNAN", "BURUH NELAYAN/PERIKANAN", "BURUH PETERNAKAN",
+        "PEMBANTU RUMAH TANGGA", "TUKANG CUKUR", "TUKANG LISTRIK", "TUKANG BATU", "TUKANG KAYU",
+        "TUKANG SOL SEPATU", "TUKANG LAS/PANDAI BESI", "TUKANG JAHIT", "TUKANG GIGI", "PENATA RIAS",
+        "PENATA BUSANA", "PENATA RAMBUT", "MEKANIK", "SENIMAN", "TABIB", "PARAJI", "PERANCANG BUSANA",
+        "PENTERJEMAH", "IMAM MASJID", "PENDETA", "PASTOR", "WARTAWAN", "USTADZ/MUBALIGH", "JURU MASAK",
+        "PROMOTOR ACARA", "ANGGOTA DPR-RI", "ANGGOTA DPD", "ANGGOTA BPK", "PRESIDEN", "WAKIL PRESIDEN",
+        "ANGGOTA MAHKAMAH KONSTITUSI", "ANGGOTA KABINET/KEMENTERIAN", "DUTA BESAR", "GUBERNUR",
+        "WAKIL GUBERNUR", "BUPATI", "WAKIL BUPATI", "WALIKOTA", "WAKIL WALIKOTA",
+        "ANGGOTA DPRD PROVINSI", "ANGGOTA DPRD KABUPATEN/KOTA", "DOSEN", "GURU", "PILOT", "PENGACARA",
+        "NOTARIS", "ARSITEK", "AKUNTAN", "KONSULTAN", "DOKTER", "BIDAN", "PERAWAT", "APOTEKER",
+        "PSIKIATER/PSIKOLOG", "PENYIAR TELEVISI", "PENYIAR RADIO", "PELAUT", "PENELITI", "SOPIR",
+        "PIALANG", "PARANORMAL", "PEDAGANG", "PERANGKAT DESA", "KEPALA DESA", "BIARAWATI",
+        "WIRASWASTA", "LAINNYA",
+    ]
+
+    /// An occupation as the register spells it, when the reading is one but for punctuation,
+    /// spacing or one slip in a long name; otherwise the reading as it is.
+    static func occupation(_ text: String) -> String {
+        guard TextMatch.key(text).count >= 8, let s = snap(text, to: occupation, minimum: 0.92) else {
+            return occupation.first { TextMatch.key($0) == TextMatch.key(text) } ?? text
+        }
+        return s.0
+    }
 
     /// The allowed value closest to `text` and the similarity, when at least `minimum`.
     static func snap(_ text: String, to values: [String], minimum: Double = 0.6) -> (String, Double)? {

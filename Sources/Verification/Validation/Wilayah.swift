@@ -23,6 +23,12 @@ public final class Wilayah: Sendable {
         public let bareName: String
         /// Bare names an older revision gave the region, when they differ (`DKI JAKARTA`).
         public fileprivate(set) var formerNames: [String]
+        /// The bare name with its own hyphens and apostrophes, when it has any (`LAWE SIGALA-GALA`).
+        fileprivate var punctuatedName: String? = nil
+
+        /// The bare name as a card prints it: `bareName` is for matching, with punctuation spaced
+        /// out; a KTP prints `LAWE SIGALA-GALA`.
+        public var printedName: String { punctuatedName ?? bareName }
 
         /// Every bare name the region has had across the revisions loaded.
         public var aliases: [String] { [bareName] + formerNames }
@@ -69,7 +75,8 @@ public final class Wilayah: Sendable {
                         regions[code]!.formerNames.append(bare)
                     }
                 } else {
-                    regions[code] = Region(code: code, level: level, name: name, bareName: bare, formerNames: [])
+                    regions[code] = Region(code: code, level: level, name: name, bareName: bare, formerNames: [],
+                                           punctuatedName: Wilayah.punctuatedName(nameBytes, level: level, bare: bare))
                     byLevel[level, default: []].append(code)
                 }
             }
@@ -264,6 +271,22 @@ public final class Wilayah: Sendable {
                     && (9..<13).allSatisfy(digit): return .village
         default: return nil
         }
+    }
+
+    /// The bare name in upper case with the hyphens and apostrophes of the file's name kept;
+    /// nil when it has none, or when it does not reduce to `bare` (an abbreviated regency type).
+    static func punctuatedName(_ bytes: UnsafeBufferPointer<UInt8>, level: Level, bare: String) -> String? {
+        // Most names have neither: they are not made into strings twice.
+        guard bytes.contains(where: { $0 == 0x2D || $0 == 0x27 || $0 >= 0x80 }) else { return nil }
+        var text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{2019}", with: "'")
+        guard text.contains("-") || text.contains("'") else { return nil }
+        text = text.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for prefix in ["KABUPATEN ", "KOTA "] where level == .regency && text.hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+        }
+        // Only punctuation may tell the two apart.
+        guard normalize(text) == bare else { return nil }
+        return text
     }
 
     static func bareName(_ display: String, level: Level) -> String {
