@@ -18,4 +18,12 @@ struct VocabularyTests {
         #expect(Vocabulary.occupation("GURV") == "GURV")
         #expect(Vocabulary.occupation("PENJAHIT") == "PENJAHIT")
     }
+
+    @Test("Given an address whose abbreviations' full stops were read as commas, then they are full stops again")
+    func addressStops() {
+        #expect(Layout.address("JL. KARTINI NO, 91") == "JL. KARTINI NO. 91")
+        #expect(Layout.address("JL, PATTIMURA NO, 122 GG, 3") == "JL. PATTIMURA NO. 122 GG. 3")
+        #expect(Layout.address("DK. SUKOREJO, RT 1") == "DK. SUKOREJO, RT 1")
+        #expect(Layout.address("PERUM GRIYA ASRI BLOK G4 NO. 31") == "PERUM GRIYA ASRI BLOK G4 NO. 31")
+    }
 }

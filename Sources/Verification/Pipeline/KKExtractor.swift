@@ -199,7 +199,8 @@ struct KKExtractor: FieldExtractor {
                 if digits.count == 5 { out.fields[field] = Layout.field(digits, value, confidence: Layout.confidence(value) * (digits == text ? 1 : 0.8)) }
                 else { out.fields[field] = Layout.field(nil, value, confidence: 0) }
             default:
-                out.fields[field] = Layout.field(text, value, confidence: Layout.confidence(value) * min(1, h.score + 0.1))
+                out.fields[field] = Layout.field(field == "alamat" ? Layout.address(text) : text, value,
+                                                 confidence: Layout.confidence(value) * min(1, h.score + 0.1))
             }
         }
     }

@@ -128,7 +128,8 @@ struct KTPExtractor: FieldExtractor {
         for field in ["nama", "alamat", "pekerjaan"] {
             if let t = valueTokens[field], !t.isEmpty {
                 let text = Layout.normalize(t)
-                out.fields[field] = Layout.field(field == "pekerjaan" ? Vocabulary.occupation(text) : text, t)
+                out.fields[field] = Layout.field(field == "pekerjaan" ? Vocabulary.occupation(text)
+                                                 : field == "alamat" ? Layout.address(text) : text, t)
             }
         }
         if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }

@@ -124,6 +124,16 @@ enum Layout {
         return collapsed.trimmingCharacters(in: edge)
     }
 
+    /// An address with the full stops of its abbreviations that OCR read as commas
+    /// (`JL. KARTINI NO, 91` is `JL. KARTINI NO. 91`): no address writes `NO,` or `GG,`.
+    static func address(_ s: String) -> String {
+        let abbreviations: Set<Substring> = ["JL", "GG", "NO", "DK", "DS", "KP", "KEL", "KEC", "BLK"]
+        return s.split(separator: " ").map { word -> String in
+            guard word.count >= 3, word.last == ",", abbreviations.contains(word.dropLast()) else { return String(word) }
+            return word.dropLast() + "."
+        }.joined(separator: " ")
+    }
+
     static func box(_ tokens: [Token]) -> PixelRect? {
         guard var b = tokens.first?.box else { return nil }
         for t in tokens.dropFirst() { b = b.union(t.box) }
