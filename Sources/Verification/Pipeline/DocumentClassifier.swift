@@ -25,21 +25,7 @@ public struct DocumentClassifier: Sendable {
     /// `minimumWordConfidence` lets an unreadable scan still be recognised by the few title
     /// and label words that came through.
     public func classify(words: [OCRWord], width: Int, height: Int, minimumWordConfidence: Double = 0.3) -> (kind: DocumentKind, confidence: Double) {
-        let tokens = Set(words.filter { $0.confidence > minimumWordConfidence }.map { TextMatch.key($0.text) }.filter { $0.count >= 2 })
-        var scores: [DocumentKind: Double] = [:]
-        for (kind, cues) in Self.cues {
-            var s = 0.0
-            for (cue, weight) in cues {
-                let parts = cue.split(separator: "/").map { TextMatch.key($0) }
-                let whole = TextMatch.key(cue)
-                let hit = tokens.contains { t in
-                    t == whole || (whole.count >= 4 && TextMatch.fuzzyEquals(t, whole))
-                        || (parts.count > 1 && parts.allSatisfy { p in tokens.contains(p) } && t == parts[0])
-                }
-                if hit { s += weight }
-            }
-            scores[kind] = s
-        }
+        var scores = cueHits(words: words, minimumWordConfidence: minimumWordConfidence).mapValues { $0.map(\.1).reduce(0, +) }
         // A lone 16-digit number is a KTP's NIK line: it still tells a KTP whose label column
         // the page segmentation dropped (heavy print, a busy background).
         let numbers = words.filter { $0.confidence > minimumWordConfidence }
@@ -63,5 +49,22 @@ public struct DocumentClassifier: Sendable {
         let margin = (best.value - second) / best.value
         let strength = min(1, best.value / 8)
         return (best.key, min(0.99, 0.5 + 0.25 * margin + 0.25 * strength))
+    }
+
+    /// The cue words of each kind found among the words, with their weights.
+    public func cueHits(words: [OCRWord], minimumWordConfidence: Double = 0.3) -> [DocumentKind: [(String, Double)]] {
+        let tokens = Set(words.filter { $0.confidence > minimumWordConfidence }.map { TextMatch.key($0.text) }.filter { $0.count >= 2 })
+        var hits: [DocumentKind: [(String, Double)]] = [:]
+        for (kind, cues) in Self.cues {
+            hits[kind] = cues.filter { (cue, _) in
+                let parts = cue.split(separator: "/").map { TextMatch.key($0) }
+                let whole = TextMatch.key(cue)
+                return tokens.contains { t in
+                    t == whole || (whole.count >= 4 && TextMatch.fuzzyEquals(t, whole))
+                        || (parts.count > 1 && parts.allSatisfy { p in tokens.contains(p) } && t == parts[0])
+                }
+            }
+        }
+        return hits
     }
 }

@@ -244,9 +244,15 @@ struct DocumentAnalysis {
         clock.lap("ocr")
 
         // classify
-        // The document's own proportions: a sideways photo's width is the document's height.
-        let (docWidth, docHeight) = quarterTurns % 2 == 0 ? (first.original.width, first.original.height)
-                                                          : (first.original.height, first.original.width)
+        // The document's own proportions: its outline's where one was found (a card on a table
+        // is not the shape of the photo), else the photo's; a sideways photo's width is the
+        // document's height.
+        let (outlineWidth, outlineHeight): (Int, Int) = {
+            if let quad = documentQuad { return (Int(quad.uprightSize.width), Int(quad.uprightSize.height)) }
+            if let region = documentRegion { return (region.w, region.h) }
+            return (first.original.width, first.original.height)
+        }()
+        let (docWidth, docHeight) = quarterTurns % 2 == 0 ? (outlineWidth, outlineHeight) : (outlineHeight, outlineWidth)
         let (kind, confidence) = classifier.classify(words: ocr.words, width: docWidth, height: docHeight)
         result.kind = expected ?? kind
         result.kindConfidence = expected == nil ? confidence : (kind == expected ? confidence : 0)
@@ -278,7 +284,36 @@ struct DocumentAnalysis {
                     earlyExtraction = kk
                 }
             }
+            // A poor photo of a KTP whose NIK holds up is read after all, or keeps its NIK for an
+            // officer; a page no document's cues name is taken as a KTP when such a NIK is on it
+            // and no other document's cue words are, at a kind confidence the rules doubt.
+            var keptNIK: FieldValue? = nil
+            if !result.quality.readable, !ocr.timedOut, expected == nil || expected == .ktp,
+               result.kind == .ktp || result.kind == .unknown {
+                let context = PageContext(page: first, ocr: ocr, engine: engine, models: models, morePages: more)
+                let reading = KTPExtractor().poorCardReading(context)
+                let cues = classifier.cueHits(words: ocr.words, minimumWordConfidence: 0.1)
+                let otherCues = cues.filter { $0.key != .ktp }.map(\.value.count).reduce(0, +)
+                if reading != nil, result.kind == .unknown {
+                    if otherCues <= Self.unknownKTPOtherCues {
+                        result.kind = .ktp
+                        result.kindConfidence = Self.unknownKTPConfidence
+                    }
+                }
+                if result.kind == .ktp {
+                    switch reading {
+                    case .read(let card)?:
+                        result.quality.readable = true
+                        earlyExtraction = card
+                    case .nikOnly(let nik)?:
+                        keptNIK = nik
+                    case nil:
+                        break
+                    }
+                }
+            }
             if !result.quality.readable {
+                if let nik = keptNIK { result.fields["nik"] = Self.toOriginal(nik, page: first, reduction: scan.reduction) }
                 result.issues.append(Issue(.documentUnreadable, document: slot))
                 result.timingMs = clock.finish()
                 return result
@@ -351,6 +386,12 @@ struct DocumentAnalysis {
         let confident = header.filter { (kk.fields[$0]?.confidence ?? 0) >= 0.6 && !(kk.fields[$0]?.value ?? "").isEmpty }
         return confident.count * 2 > header.count
     }
+
+    /// The kind confidence of a poor page no cue named, taken as a KTP by its NIK: below the
+    /// rules' `kind_min`, so an officer confirms the kind.
+    static let unknownKTPConfidence = 0.45
+    /// The most cue words of another kind such a page may show.
+    static let unknownKTPOtherCues = 1
 
     /// The highest confidence a value read off a sharpened page keeps: below the 0.8 at which
     /// a value counts as certain.

@@ -24,9 +24,27 @@ struct KTPExtractor: FieldExtractor {
     ]
 
     func extract(_ ctx: PageContext) -> Extraction {
+        read(ctx).extraction
+    }
+
+    /// What reading a card found besides its values: how well each label row read and what the
+    /// digit glyphs alone made of the NIK, which tell whether a poorly photographed card holds up.
+    struct CardReading {
+        var extraction = Extraction()
+        /// Label match score of each row found (field -> 0...1).
+        var labelScores: [String: Double] = [:]
+        /// The NIK as the glyph templates read it (nil when they did not find 16 digits).
+        var nikGlyphs: String? = nil
+        /// Whether the NIK holds up on its own (`nikHoldsUp`), judged before the printed values
+        /// it contradicts were capped.
+        var nikHoldsUp = false
+    }
+
+    func read(_ ctx: PageContext) -> CardReading {
+        var reading = CardReading()
         var out = Extraction()
         var rows = Layout.rows(ctx.ocr.words)
-        guard !rows.isEmpty else { return out }
+        guard !rows.isEmpty else { return reading }
         Layout.debugDump(rows)
         var assigned = assignLabels(rows, imageWidth: ctx.page.image.width)
         if Self.labelColumnLost(rows, assigned: assigned) {
@@ -40,7 +58,8 @@ struct KTPExtractor: FieldExtractor {
                 assigned = relabelled
             }
         }
-        guard !assigned.isEmpty else { return out }
+        guard !assigned.isEmpty else { return reading }
+        reading.labelScores = assigned.mapValues(\.score)
 
         let medianHeight = rows.map(\.height).sorted()[rows.count / 2]
         let bigGap = max(3 * medianHeight, ctx.page.image.width / 12)
@@ -158,7 +177,9 @@ struct KTPExtractor: FieldExtractor {
 
         // The NIK, in its own pass; it tells the district that village and district names snap to.
         if let a = assigned["nik"] {
-            out.fields["nik"] = readNIK(row: rows[a.row], valueStart: a.valueStart, ctx: ctx, fields: out.fields)
+            let (nik, glyphs) = readNIK(row: rows[a.row], valueStart: a.valueStart, ctx: ctx, fields: out.fields)
+            out.fields["nik"] = nik
+            reading.nikGlyphs = glyphs
         }
         snapRegions(valueTokens, ctx: ctx, into: &out)
         for field in lateStart {
@@ -167,7 +188,94 @@ struct KTPExtractor: FieldExtractor {
                 out.fields[name]!.confidence = min(out.fields[name]!.confidence, Self.lateStartCap)
             }
         }
-        return out
+        reading.nikHoldsUp = Self.nikHoldsUp(out.fields, glyphs: reading.nikGlyphs, models: ctx.models)
+        Self.capContradicted(&out.fields, models: ctx.models)
+        if let name = out.fields["nama"]?.value, name.contains(where: \.isNumber) {
+            // No name holds a digit: a letter was misread, and which one is a guess.
+            out.fields["nama"]!.confidence = min(out.fields["nama"]!.confidence, Self.nameWithDigitCap)
+        }
+        reading.extraction = out
+        return reading
+    }
+
+    /// The confidence of a name read with a digit in it: below the rules' threshold.
+    static let nameWithDigitCap = 0.6
+
+    // MARK: - Poor photos
+
+    /// What a card photographed too poorly for the page's own figures (few words read with
+    /// confidence) still gives, when its NIK holds up.
+    enum PoorCardReading {
+        /// The NIK holds up and most label rows were read: the card counts as read, but no value
+        /// is certain (each at most `poorCardCap`).
+        case read(Extraction)
+        /// Only the NIK holds up: the card stays unreadable (the claimant is asked for a better
+        /// photo), its NIK kept for an officer at `poorNIKConfidence`.
+        case nikOnly(FieldValue)
+    }
+
+    /// The highest confidence a value of a poorly photographed card keeps: below certainty.
+    static let poorCardCap = 0.79
+    /// The confidence of the NIK kept from a card that is otherwise unreadable.
+    static let poorNIKConfidence = 0.6
+    /// Label rows (of 13) that must be read for a poor photo to count as a read card.
+    static let poorCardLabelRows = 9
+    /// The label match score at which a label row counts as read.
+    static let labelReadScore = 0.6
+
+    /// Reads a card the page's figures call unreadable. Nil when its NIK does not hold up:
+    /// then nothing on it is worth more than a better photo.
+    func poorCardReading(_ ctx: PageContext) -> PoorCardReading? {
+        let reading = read(ctx)
+        guard reading.nikHoldsUp, let nik = reading.extraction.fields["nik"] else { return nil }
+        let labelsRead = reading.labelScores.values.filter { $0 >= Self.labelReadScore }.count
+        if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
+            FileHandle.standardError.write(Data("poor card: NIK \(nik.value ?? "-") holds up, \(labelsRead) label rows read\n".utf8))
+        }
+        guard labelsRead >= Self.poorCardLabelRows else {
+            var kept = nik
+            kept.confidence = min(kept.confidence, Self.poorNIKConfidence)
+            return .nikOnly(kept)
+        }
+        var extraction = reading.extraction
+        extraction.fields = extraction.fields.mapValues { f in
+            var f = f
+            f.confidence = min(f.confidence, Self.poorCardCap)
+            return f
+        }
+        return .read(extraction)
+    }
+
+    /// A NIK that holds up: a valid NIK of a known district, read by the digit glyphs (at most
+    /// one doubtful glyph repaired) with confidence, and agreeing with the birth date and sex
+    /// printed on the card where those were read with confidence. By chance a misread NIK
+    /// rarely passes all of these at once.
+    static func nikHoldsUp(_ fields: [String: FieldValue], glyphs: String?, models: ExtractionModels) -> Bool {
+        guard let f = fields["nik"], let digits = f.value, f.confidence >= 0.8,
+              let nik = NIK(digits, referenceDate: models.referenceDate),
+              models.wilayah.isKnownDistrict(nik.regionDigits),
+              let glyphs, glyphs.count == 16, zip(glyphs, digits).filter({ $0 != $1 }).count <= 1 else { return false }
+        if let d = fields["tanggal_lahir"], d.confidence >= 0.6, let date = d.value.flatMap(CalendarDate.init(iso:)),
+           date != nik.birthDate { return false }
+        if let s = fields["jenis_kelamin"], s.confidence >= 0.6, let sex = s.value.flatMap(NIK.Sex.init(printed:)),
+           sex != nik.sex { return false }
+        return true
+    }
+
+    /// The highest confidence of a printed birth date or sex that a valid NIK contradicts: one
+    /// of the two is misread, and which one is not known.
+    static let contradictedCap = 0.55
+
+    /// Caps the printed birth date and sex where a valid NIK of a known district says otherwise.
+    static func capContradicted(_ fields: inout [String: FieldValue], models: ExtractionModels) {
+        guard let digits = fields["nik"]?.value, let nik = NIK(digits, referenceDate: models.referenceDate),
+              models.wilayah.isKnownDistrict(nik.regionDigits) else { return }
+        if let d = fields["tanggal_lahir"]?.value.flatMap(CalendarDate.init(iso:)), d != nik.birthDate {
+            fields["tanggal_lahir"]!.confidence = min(fields["tanggal_lahir"]!.confidence, contradictedCap)
+        }
+        if let s = fields["jenis_kelamin"]?.value.flatMap(NIK.Sex.init(printed:)), s != nik.sex {
+            fields["jenis_kelamin"]!.confidence = min(fields["jenis_kelamin"]!.confidence, contradictedCap)
+        }
     }
 
     /// `KAB PEKALONGAN` -> `KAB. PEKALONGAN`: cards abbreviate Kabupaten with a full stop, which
@@ -497,7 +605,8 @@ struct KTPExtractor: FieldExtractor {
 
     // MARK: - NIK
 
-    private func readNIK(row: TextRow, valueStart: Int, ctx: PageContext, fields: [String: FieldValue]) -> FieldValue {
+    /// The NIK field, and the digits the glyph templates alone read (nil when not 16).
+    private func readNIK(row: TextRow, valueStart: Int, ctx: PageContext, fields: [String: FieldValue]) -> (FieldValue, String?) {
         let value = Array(row.tokens[min(valueStart, row.tokens.count)...]).filter { !$0.isColon }
         let label = row.tokens[..<min(valueStart, row.tokens.count)]
         let h = row.box.h
@@ -505,7 +614,7 @@ struct KTPExtractor: FieldExtractor {
         var right = (value.last?.box.maxX ?? (left + ctx.page.image.width / 2)) + h
         if let v = value.last, v.box.maxX < left + 8 * h { right = left + 14 * h }
         let rect = PixelRect(x: left, y: row.box.y - h / 3, w: right - left, h: h + 2 * (h / 3))
-        guard let crop = ctx.page.image.cropped(rect) else { return FieldValue(value: nil, confidence: 0) }
+        guard let crop = ctx.page.image.cropped(rect) else { return (FieldValue(value: nil, confidence: 0), nil) }
 
         let reader = NIKReader(templates: ctx.models.nikGlyphs, wilayah: ctx.models.wilayah,
                                referenceDate: ctx.models.referenceDate)
@@ -546,7 +655,8 @@ struct KTPExtractor: FieldExtractor {
         } else {
             box = rect
         }
-        return FieldValue(value: decision.value, confidence: (decision.confidence * 1000).rounded() / 1000,
-                          box: Box(x: box.x, y: box.y, w: box.w, h: box.h))
+        return (FieldValue(value: decision.value, confidence: (decision.confidence * 1000).rounded() / 1000,
+                           box: Box(x: box.x, y: box.y, w: box.w, h: box.h)),
+                glyphs.count == 16 ? String(glyphs.map(\.digit)) : nil)
     }
 }
