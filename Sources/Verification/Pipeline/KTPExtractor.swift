@@ -156,6 +156,11 @@ struct KTPExtractor: FieldExtractor {
                 out.fields[field] = Layout.field(Layout.normalize(t), t)
             }
         }
+        if let t = valueTokens["alamat"], let least = t.map(\.confidence).min() {
+            // An address is many words, and one misread word spoils it: the mean of its words'
+            // confidences hides one read poorly.
+            out.fields["alamat"]!.confidence = min(out.fields["alamat"]!.confidence, ((least + Self.addressWordSlack) * 1000).rounded() / 1000)
+        }
         if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }
         if let t = assigned["jenis_kelamin"].map({ Array(rows[$0.row].tokens[$0.valueStart...]) }) {
             sexAndBlood(t, into: &out)
@@ -170,7 +175,10 @@ struct KTPExtractor: FieldExtractor {
             if let s = Vocabulary.snap(text, to: ["SEUMUR HIDUP"], minimum: 0.7) {
                 out.fields["berlaku_hingga"] = Layout.field(s.0, t, confidence: Layout.confidence(t) * s.1)
             } else if let d = IndonesianDate.firstDate(in: text) {
-                out.fields["berlaku_hingga"] = Layout.field(d.iso, t)
+                // KTP-el cards were first issued in 2011 for five years, and none issued since
+                // 2016 prints a date: a year outside those a card can print is misread.
+                let printable = Self.printedExpiryYears.contains(d.year)
+                out.fields["berlaku_hingga"] = Layout.field(d.iso, t, confidence: printable ? nil : min(Layout.confidence(t), 0.6))
             } else {
                 out.fields["berlaku_hingga"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.5)
             }
@@ -341,6 +349,12 @@ struct KTPExtractor: FieldExtractor {
         guard words.count >= 2, words[0] == "KAB" else { return text }
         return "KAB. " + words.dropFirst().joined(separator: " ")
     }
+
+    /// The years a KTP-el's printed expiry date can fall in (issued 2011 to 2016 for five years).
+    static let printedExpiryYears = 2016...2021
+
+    /// How far above its least sure word an address's confidence may stand.
+    static let addressWordSlack = 0.3
 
     /// The confidence of a value whose first letters seem lost: below the rules' threshold.
     static let lateStartCap = 0.6
