@@ -38,6 +38,11 @@ struct KTPExtractor: FieldExtractor {
         /// Whether the NIK holds up on its own (`nikHoldsUp`), judged before the printed values
         /// it contradicts were capped.
         var nikHoldsUp = false
+        /// The NIK's row, and the lowest edge of the label rows found under it.
+        var nikRow: PixelRect? = nil
+        var labelRowsBottom: Int? = nil
+
+        var labelRowsRead: Int { labelScores.values.filter { $0 >= KTPExtractor.labelReadScore }.count }
     }
 
     func read(_ ctx: PageContext) -> CardReading {
@@ -60,6 +65,8 @@ struct KTPExtractor: FieldExtractor {
         }
         guard !assigned.isEmpty else { return reading }
         reading.labelScores = assigned.mapValues(\.score)
+        reading.nikRow = assigned["nik"].map { rows[$0.row].box }
+        reading.labelRowsBottom = assigned.values.map { rows[$0.row].box.maxY }.max()
 
         let medianHeight = rows.map(\.height).sorted()[rows.count / 2]
         let bigGap = max(3 * medianHeight, ctx.page.image.width / 12)
@@ -151,6 +158,11 @@ struct KTPExtractor: FieldExtractor {
                                                  : field == "alamat" ? Layout.address(text) : text, t)
             }
         }
+        if let t = valueTokens["alamat"], let least = t.map(\.confidence).min() {
+            // An address is many words, and one misread word spoils it: the mean of its words'
+            // confidences hides one read poorly.
+            out.fields["alamat"]!.confidence = min(out.fields["alamat"]!.confidence, ((least + Self.addressWordSlack) * 1000).rounded() / 1000)
+        }
         if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }
         if let t = assigned["jenis_kelamin"].map({ Array(rows[$0.row].tokens[$0.valueStart...]) }) {
             sexAndBlood(t, into: &out)
@@ -165,7 +177,10 @@ struct KTPExtractor: FieldExtractor {
             if let s = Vocabulary.snap(text, to: ["SEUMUR HIDUP"], minimum: 0.7) {
                 out.fields["berlaku_hingga"] = Layout.field(s.0, t, confidence: Layout.confidence(t) * s.1)
             } else if let d = IndonesianDate.firstDate(in: text) {
-                out.fields["berlaku_hingga"] = Layout.field(d.iso, t)
+                // KTP-el cards were first issued in 2011 for five years, and none issued since
+                // 2016 prints a date: a year outside those a card can print is misread.
+                let printable = Self.printedExpiryYears.contains(d.year)
+                out.fields["berlaku_hingga"] = Layout.field(d.iso, t, confidence: printable ? nil : min(Layout.confidence(t), 0.6))
             } else {
                 out.fields["berlaku_hingga"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.5)
             }
@@ -226,9 +241,20 @@ struct KTPExtractor: FieldExtractor {
     /// Reads a card the page's figures call unreadable. Nil when its NIK does not hold up:
     /// then nothing on it is worth more than a better photo.
     func poorCardReading(_ ctx: PageContext) -> PoorCardReading? {
-        let reading = read(ctx)
+        var reading = read(ctx)
         guard reading.nikHoldsUp, let nik = reading.extraction.fields["nik"] else { return nil }
-        let labelsRead = reading.labelScores.values.filter { $0 >= Self.labelReadScore }.count
+        var labelsRead = reading.labelRowsRead
+        if labelsRead < Self.poorCardLabelRows, var closer = enlargedReading(ctx, after: reading),
+           closer.labelRowsRead > labelsRead {
+            // The NIK that held up stays; the printed birth date and sex read closer must not
+            // contradict it with confidence.
+            closer.extraction.fields["nik"] = nik
+            if Self.nikHoldsUp(closer.extraction.fields, glyphs: reading.nikGlyphs, models: ctx.models) {
+                Self.capContradicted(&closer.extraction.fields, models: ctx.models)
+                reading = closer
+                labelsRead = closer.labelRowsRead
+            }
+        }
         if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
             FileHandle.standardError.write(Data("poor card: NIK \(nik.value ?? "-") holds up, \(labelsRead) label rows read\n".utf8))
         }
@@ -245,6 +271,46 @@ struct KTPExtractor: FieldExtractor {
         }
         return .read(extraction)
     }
+
+    /// The card read again with the rows under its NIK enlarged and sharpened, read as one
+    /// block: on a blurred photo the labels' small print (7 pixels high on some) is lost at
+    /// the page's scale, and Tesseract reads it best about 30 pixels high. The NIK's row tells
+    /// the scale and where the rows are; the header and the photo column keep the page's reading.
+    func enlargedReading(_ ctx: PageContext, after reading: CardReading) -> CardReading? {
+        guard let nikRow = reading.nikRow, let nikBox = reading.extraction.fields["nik"]?.box, nikBox.h >= 4 else { return nil }
+        let image = ctx.page.image
+        let h = nikBox.h
+        let x0 = max(0, nikRow.x - h), y0 = max(0, nikRow.y - h / 2)
+        let x1 = min(image.width, nikBox.maxX + h)
+        // Twelve label rows follow the NIK's, each about as far apart as its digits are high.
+        let y1 = min(image.height, max(y0 + 15 * h, (reading.labelRowsBottom ?? 0) + 2 * h))
+        guard x1 - x0 > 8 * h, y1 - y0 > 4 * h else { return nil }
+        let rect = PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
+        let factor = min(3.5, max(1.2, Self.enlargedDigitHeight / Double(h)))
+        guard let crop = image.cropped(rect), let large = crop.scaled(by: factor),
+              let sharp = large.sharpened(halfwidth: 6, fract: 0.8) else { return nil }
+        let closer = ctx.recognize(on: sharp, segmentation: .singleBlock)
+        guard !closer.timedOut else { return nil }
+        // Back onto the page: the rows come from the enlarged block, the rest from the page.
+        let firstBlock = (ctx.ocr.words.map(\.block).max() ?? 0) + 1
+        let inside = { (b: PixelRect) in b.midX >= rect.x && b.midX < rect.maxX && b.midY >= rect.y && b.midY < rect.maxY }
+        var words = ctx.ocr.words.filter { !inside($0.box) }
+        words += closer.words.map { w in
+            var w = w
+            w.box = PixelRect(x: x0 + Int(Double(w.box.x) / factor), y: y0 + Int(Double(w.box.y) / factor),
+                              w: max(1, Int(Double(w.box.w) / factor)), h: max(1, Int(Double(w.box.h) / factor)))
+            w.block += firstBlock
+            return w
+        }
+        let combined = OCRResult(words: words, meanConfidence: ctx.ocr.meanConfidence, timedOut: false,
+                                 milliseconds: ctx.ocr.milliseconds + closer.milliseconds)
+        let context = PageContext(page: ctx.page, ocr: combined, engine: ctx.engine, models: ctx.models, morePages: ctx.morePages)
+        return read(context)
+    }
+
+    /// The NIK digits' height the rows under them are enlarged to (the labels then stand about
+    /// 30 pixels high).
+    static let enlargedDigitHeight = 60.0
 
     /// A NIK that holds up: a valid NIK of a known district, read by the digit glyphs (at most
     /// one doubtful glyph repaired) with confidence, and agreeing with the birth date and sex
@@ -285,6 +351,12 @@ struct KTPExtractor: FieldExtractor {
         guard words.count >= 2, words[0] == "KAB" else { return text }
         return "KAB. " + words.dropFirst().joined(separator: " ")
     }
+
+    /// The years a KTP-el's printed expiry date can fall in (issued 2011 to 2016 for five years).
+    static let printedExpiryYears = 2016...2021
+
+    /// How far above its least sure word an address's confidence may stand.
+    static let addressWordSlack = 0.3
 
     /// The confidence of a value whose first letters seem lost: below the rules' threshold.
     static let lateStartCap = 0.6
