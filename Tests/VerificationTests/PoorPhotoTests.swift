@@ -95,4 +95,12 @@ struct PoorPhotoTests {
             #expect(name.confidence <= 0.6, "\(name.value ?? "-") at \(name.confidence)")
         }
     }
+
+    @Test("Given blurred photos of KKs whose page passes read only noise, when read, then the title at the top of the document still names them KKs, unreadable",
+          arguments: ["corpus/poor/kk-002.jpg", "corpus/poor/kk-003.jpg"])
+    func poorKKNamedByTitle(_ path: String) async throws {
+        let (result, _) = try await read(path)
+        #expect(result.kind == .kk)
+        #expect(result.issues.contains { $0.code == .documentUnreadable }, "\(result.issues.map(\.code))")
+    }
 }

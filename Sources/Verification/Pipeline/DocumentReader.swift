@@ -151,6 +151,7 @@ struct DocumentAnalysis {
             quarterTurns = turn
         }
         let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
+        let located = first
         if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
             let corners = documentQuad.map { $0.corners.map { "(\(Int($0.0)),\(Int($0.1)))" }.joined(separator: " ") } ?? "none"
             FileHandle.standardError.write(Data("locate region=\(documentRegion.map { "\($0.x),\($0.y) \($0.w)x\($0.h)" } ?? "none") quad=\(corners)\n".utf8))
@@ -264,8 +265,23 @@ struct DocumentAnalysis {
         if !result.quality.readable {
             // Too poor to read, but often still recognisable by its title and labels: say which
             // document it is (the claimant is asked for a better photo of it, not for another one).
-            let (guess, sureness) = classifier.classify(words: ocr.words, width: docWidth, height: docHeight,
+            var (guess, sureness) = classifier.classify(words: ocr.words, width: docWidth, height: docHeight,
                                                         minimumWordConfidence: 0.1)
+            // A blurred photo's title, large and bold, often reads alone where the page pass made
+            // noise of it (KARTU KELUARGA, SURAT KETERANGAN): the top of the page is read once more.
+            if expected == nil, guess == .unknown || sureness < 0.6, !ocr.timedOut, !blankPage {
+                // The top of the document where one was found (the table's grain and the rows
+                // below would drown the title), read as it was photographed.
+                let whole = PixelRect(x: 0, y: 0, w: located.original.width, h: located.original.height)
+                let doc = documentRegion ?? whole
+                let band = PixelRect(x: doc.x, y: doc.y, w: doc.w, h: max(1, doc.h * 3 / 10))
+                if let top = band.clipped(width: whole.w, height: whole.h).flatMap({ located.original.cropped($0) }) {
+                    let title = engine.recognize(RecognitionRequest(image: top, segmentation: .singleBlock, deadlineMs: deadline))
+                    let again = classifier.classify(words: ocr.words + title.words, width: docWidth, height: docHeight,
+                                                    minimumWordConfidence: 0.1)
+                    if again.kind != .unknown, again.confidence >= 0.6 { (guess, sureness) = again }
+                }
+            }
             result.kind = expected ?? (guess != .unknown && sureness >= 0.6 ? guess : .unknown)
             if expected == nil { result.kindConfidence = result.kind == .unknown ? confidence : (sureness * 0.8 * 100).rounded() / 100 }
             // A photographed KK's ruled table reads as many low-confidence fragments, which pull
