@@ -68,6 +68,14 @@ struct BadInputTests {
 
 @Suite("Reading that runs out of time")
 struct TimedOutReadingTests {
+    @Test("Given a PDF of 60 pages of noise allowed through a raised page limit, when read, then its first pages are read without a crash")
+    func longNoisePDF() async throws {
+        let roomy = try Precheck.load(workers: 1, limits: ScanLimits(maxPages: 100))
+        let result = await roomy.reader.read(.file(fixtureURL("bad/many-pages.pdf")))
+        #expect(result.quality.pages == 60)
+        #expect(result.kind != .kk && result.kind != .employerLetter, "\(result.kind)")
+    }
+
     @Test("Given a PDF that takes longer to render than allowed, when a claim is checked, then the claim goes to an officer, not back to the claimant")
     func pdfTimeout() async throws {
         // A render limit no PDF can meet stands in for a server too busy to render in time.

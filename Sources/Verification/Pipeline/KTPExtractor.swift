@@ -128,7 +128,8 @@ struct KTPExtractor: FieldExtractor {
             return a.valueStart < row.tokens.count ? row.tokens[a.valueStart...].first(where: { !$0.isColon })?.box.x : nil
         }.sorted().dropFirst(assigned.count / 4).first ?? (labelLeft + ctx.page.image.width / 4)
         if let alamat = assigned["alamat"] {
-            let stop = assigned["rt_rw"]?.row ?? assigned["kel_desa"]?.row ?? alamat.row + 2
+            // (A page read as noise may have no row after the address.)
+            let stop = min(rows.count, assigned["rt_rw"]?.row ?? assigned["kel_desa"]?.row ?? alamat.row + 2)
             for r in (alamat.row + 1)..<max(alamat.row + 1, stop) where !claimed.contains(r) {
                 let segs = Layout.segments(rows[r].tokens.filter { !$0.isColon }, gap: bigGap)
                 if let first = segs.first, abs(first[0].box.x - valueLeft) < 3 * medianHeight {
