@@ -99,7 +99,7 @@ struct FaultTests {
         let checker = TimingOutChecker(timeouts: run.timeouts)
         try await service.app(checker: checker).test(.live) { client in
             _ = try await client.post(claimBody(id: "slow"), auth: service.auth)
-            let verdict = try await client.getClaim("slow", wait: 25, auth: service.auth).json
+            let verdict = try await client.checkedClaim("slow", auth: service.auth).json
             #expect(verdict["status"] as? String == run.status)
             let codes = (verdict["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
             #expect(codes.contains("document.timed_out") == (run.status == "review"), "\(codes)")
@@ -113,7 +113,7 @@ struct FaultTests {
         try await service.app().test(.live) { client in
             let accepted = try await client.post(claimBody(id: "live1"), auth: service.auth)
             #expect(accepted.status == .accepted)
-            let verdict = try await client.getClaim("live1", wait: 20, auth: service.auth).json
+            let verdict = try await client.checkedClaim("live1", auth: service.auth).json
             #expect(verdict["status"] as? String == "complete")
             var building = Multipart()
             building.add(name: "claim", data: claimJSON(id: "live2"))

@@ -54,7 +54,7 @@ struct ReviewBrowserTests {
 
         try await review.service.app(checker: precheck, workers: 1).test(.live) { client in
             #expect(try await client.post(submission, auth: review.service.auth).status == .accepted)
-            let checked = try await client.getClaim(id, wait: 60, auth: review.service.auth)
+            let checked = try await client.checkedClaim(id, auth: review.service.auth)
             try #require(checked.json["status"] as? String == "review", "the pre-check said \(checked.json["status"] ?? "nothing")")
             let base = "http://127.0.0.1:\(try #require(client.port))"
 

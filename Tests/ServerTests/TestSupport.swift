@@ -173,6 +173,17 @@ extension TestClientProtocol {
     func getClaim(_ id: String, wait: Int? = nil, auth: HTTPFields) async throws -> TestResponse {
         try await execute(uri: "/api/v1/claims/\(id)" + (wait.map { "?wait=\($0)" } ?? ""), method: .get, headers: auth)
     }
+
+    /// The claim once checked, over a live server: long polls of 10 s, under the live test
+    /// client's fixed 15 s read timeout (a check on a busy machine can take longer than one).
+    func checkedClaim(_ id: String, within seconds: Int = 120, auth: HTTPFields) async throws -> TestResponse {
+        let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+        var response = try await getClaim(id, wait: 10, auth: auth)
+        while response.json["status"] as? String == "pending", Date() < deadline {
+            response = try await getClaim(id, wait: 10, auth: auth)
+        }
+        return response
+    }
 }
 
 extension TestResponse {
