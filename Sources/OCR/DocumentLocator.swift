@@ -6,18 +6,20 @@ import Foundation
 public enum DocumentLocator {
     /// The region in `page`'s pixels, or nil when no single region covers 5-92% of the photo.
     public static func brightRegion(_ page: Pix) -> PixelRect? {
-        brightComponent(page).flatMap { region(of: $0, in: page) }
+        workingCopy(page).flatMap { brightComponent($0) }.flatMap { region(of: $0, in: page) }
     }
 
     /// The document's region and, when it is turned or seen at an angle, its outline, from one
     /// look at the photo (the reader needs both).
     public static func locate(_ page: Pix) -> (region: PixelRect?, quad: Quad?) {
-        let c = brightComponent(page)
+        // One working copy for both searches.
+        guard let copy = workingCopy(page) else { return (nil, nil) }
+        let c = brightComponent(copy)
         // The bright region fails where light falls unevenly (the far side of the page darker
         // than the near side of the table) or where the document has a dark band (a letterhead's
         // black banner on a dark table): it then runs into the frame's edge or is no document's
         // shape. The page's own edges still stand out there.
-        if let c, touchesFrame(c) || !outline(of: c).isPlausibleDocument, let edges = edgeOutline(page) {
+        if let c, touchesFrame(c) || !outline(of: c).isPlausibleDocument, let edges = edgeOutline(copy) {
             let xs = edges.corners.map(\.0), ys = edges.corners.map(\.1)
             let box = PixelRect(x: Int(xs.min()!) - 3, y: Int(ys.min()!) - 3,
                                 w: Int(xs.max()! - xs.min()!) + 7, h: Int(ys.max()! - ys.min()!) + 7)
@@ -81,13 +83,28 @@ public enum DocumentLocator {
         var frameWidth = 0, frameHeight = 0
     }
 
-    private static func brightComponent(_ page: Pix) -> Component? {
+    /// The photo in grey at most 320 pixels on its long side (the outline needs no more), its
+    /// bytes, and the factor from the photo to it.
+    private static func workingCopy(_ page: Pix) -> WorkingCopy? {
         guard let grey = page.grey() else { return nil }
         let f = 320.0 / Double(max(grey.width, grey.height))
         guard let small = f < 1 ? grey.scaled(by: f) : grey, small.depth == 8 else { return nil }
         let w = small.width, h = small.height
         let px = small.greyBytes()
         guard w > 8, h > 8, px.count == w * h else { return nil }
+        return WorkingCopy(px: px, w: w, h: h, f: f, frameWidth: grey.width, frameHeight: grey.height)
+    }
+
+    private struct WorkingCopy {
+        var px: [UInt8]
+        var w: Int, h: Int
+        /// From the photo to the copy.
+        var f: Double
+        var frameWidth: Int, frameHeight: Int
+    }
+
+    private static func brightComponent(_ copy: WorkingCopy) -> Component? {
+        let (px, w, h, f) = (copy.px, copy.w, copy.h, copy.f)
         let t = otsu(px)
         // Too little contrast between document and background to tell them apart.
         var hi = 0.0, lo = 0.0, nHi = 0.0, nLo = 0.0
@@ -107,7 +124,7 @@ public enum DocumentLocator {
         for threshold in thresholds {
             guard var c = largestComponent(px, width: w, height: h, threshold: threshold) else { continue }
             c.scale = f
-            c.frameWidth = grey.width; c.frameHeight = grey.height
+            c.frameWidth = copy.frameWidth; c.frameHeight = copy.frameHeight
             let boxArea = Double((c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1))
             let share = boxArea / Double(w * h)
             // The region must be mostly filled (a document, not scattered highlights).
@@ -159,13 +176,9 @@ public enum DocumentLocator {
     /// strongest such line (a page is brighter than what it lies on, at its own edge, however
     /// the light falls across the photo). Nil when the lines do not make a document's shape
     /// inside the frame.
-    static func edgeOutline(_ page: Pix) -> Quad? {
-        guard let grey = page.grey() else { return nil }
-        let f = 320.0 / Double(max(grey.width, grey.height))
-        guard let small = f < 1 ? grey.scaled(by: f) : grey, small.depth == 8 else { return nil }
-        let w = small.width, h = small.height
-        let raw = small.greyBytes()
-        guard w > 16, h > 16, raw.count == w * h else { return nil }
+    private static func edgeOutline(_ copy: WorkingCopy) -> Quad? {
+        let (raw, w, h, f) = (copy.px, copy.w, copy.h, copy.f)
+        guard w > 16, h > 16 else { return nil }
         // A light blur (1-2-1 both ways) so paper grain and print do not make edges.
         var a = [Float](repeating: 0, count: w * h), tmp = [Float](repeating: 0, count: w * h)
         for y in 0..<h { for x in 0..<w {
