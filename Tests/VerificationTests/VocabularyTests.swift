@@ -10,6 +10,8 @@ struct VocabularyTests {
         #expect(Vocabulary.occupation("BELUM TIDAK BEKERJA") == "BELUM/TIDAK BEKERJA")
         #expect(Vocabulary.occupation("KARYAWAN SWASTA") == "KARYAWAN SWASTA")
         #expect(Vocabulary.occupation("GURU") == "GURU")
+        #expect(Vocabulary.occupation("WIRASMASTA") == "WIRASWASTA")
+        #expect(Vocabulary.occupation("MENGURUS RUMAH TANCCA") == "MENGURUS RUMAH TANGGA")
     }
 
     @Test("Given an occupation the register does not list, or a short one misread, then the reading is kept")
@@ -25,5 +27,32 @@ struct VocabularyTests {
         #expect(Layout.address("JL, PATTIMURA NO, 122 GG, 3") == "JL. PATTIMURA NO. 122 GG. 3")
         #expect(Layout.address("DK. SUKOREJO, RT 1") == "DK. SUKOREJO, RT 1")
         #expect(Layout.address("PERUM GRIYA ASRI BLOK G4 NO. 31") == "PERUM GRIYA ASRI BLOK G4 NO. 31")
+        #expect(Layout.address("PERUMNAS KRAPYAK BLOK BINO. 25") == "PERUMNAS KRAPYAK BLOK B1 NO. 25")
+        #expect(Layout.address("PERUMNAS BLOK CASINO. 2") == "PERUMNAS BLOK CASINO. 2", "a word that is no block number is kept")
+    }
+
+    @Test("Given a place of issue or birth read a glyph or two from a regency's name, then it takes that spelling; another place is kept")
+    func placesSnapped() throws {
+        let w = try Wilayah.shared()
+        func snapped(issued: String? = nil, born: String? = nil, province: String = "JAWA TENGAH") -> (String?, String?, Double?) {
+            var fields: [String: FieldValue] = ["provinsi": FieldValue(value: province, confidence: 0.9)]
+            if let issued { fields["tempat_terbit"] = FieldValue(value: issued, confidence: 0.9) }
+            if let born { fields["tempat_lahir"] = FieldValue(value: born, confidence: 0.9) }
+            KTPExtractor.snapPlaces(&fields, wilayah: w)
+            return (fields["tempat_terbit"]?.value, fields["tempat_lahir"]?.value, fields["tempat_terbit"]?.confidence)
+        }
+        let blurred = snapped(issued: "KAB. \u{00A3} KALONGAN")
+        #expect(blurred.0 == "KAB. PEKALONGAN")
+        #expect((blurred.2 ?? 1) < 0.9, "a corrected reading is less sure than a clean one")
+        #expect(snapped(issued: "KOTA SEMARAMG").0 == "KOTA SEMARANG")
+        #expect(snapped(issued: "Z KAB. PEMALANG").0 == "KAB. PEMALANG")
+        #expect(snapped(issued: "KAB. BREBES").0 == "KAB. BREBES")
+        #expect(snapped(issued: "KAB. BREBES").2 == 0.9)
+        #expect(snapped(issued: "JAKARTA SELATAN", province: "DKI JAKARTA").0 == "JAKARTA SELATAN")
+        #expect(snapped(issued: "KAB. XQZWV").0 == "KAB. XQZWV")
+        #expect(snapped(born: "EMALANG").1 == "PEMALANG")
+        #expect(snapped(born: "SEMARANG").1 == "SEMARANG")
+        #expect(snapped(born: "KAJEN").1 == "KAJEN", "a district's own name is a place of birth too")
+        #expect(snapped(born: "SINGAPURA").1 == "SINGAPURA")
     }
 }

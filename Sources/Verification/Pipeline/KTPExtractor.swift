@@ -164,7 +164,8 @@ struct KTPExtractor: FieldExtractor {
             // confidences hides one read poorly.
             out.fields["alamat"]!.confidence = min(out.fields["alamat"]!.confidence, ((least + Self.addressWordSlack) * 1000).rounded() / 1000)
         }
-        if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { birth(t, into: &out) }
+        var garbledBirth: String? = nil, garbledExpiry: String? = nil
+        if let t = valueTokens["tempat_tgl_lahir"], !t.isEmpty { garbledBirth = birth(t, into: &out) }
         if let t = assigned["jenis_kelamin"].map({ Array(rows[$0.row].tokens[$0.valueStart...]) }) {
             sexAndBlood(t, into: &out)
         }
@@ -183,6 +184,7 @@ struct KTPExtractor: FieldExtractor {
                 let printable = Self.printedExpiryYears.contains(d.year)
                 out.fields["berlaku_hingga"] = Layout.field(d.iso, t, confidence: printable ? nil : min(Layout.confidence(t), 0.6))
             } else {
+                garbledExpiry = Self.garbledDate(text)
                 out.fields["berlaku_hingga"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.5)
             }
         }
@@ -198,6 +200,8 @@ struct KTPExtractor: FieldExtractor {
             reading.nikGlyphs = glyphs
         }
         snapRegions(valueTokens, ctx: ctx, into: &out)
+        Self.snapPlaces(&out.fields, wilayah: ctx.models.wilayah)
+        Self.repairDates(&out.fields, birth: garbledBirth, expiry: garbledExpiry, models: ctx.models)
         for field in lateStart {
             let names = field == "tempat_tgl_lahir" ? ["tempat_lahir"] : [field]
             for name in names where out.fields[name] != nil {
@@ -511,7 +515,9 @@ struct KTPExtractor: FieldExtractor {
         }
     }
 
-    private func birth(_ t: [Token], into out: inout Extraction) {
+    /// Place and date of birth; returns the date's digits when they read as no date at all.
+    @discardableResult
+    private func birth(_ t: [Token], into out: inout Extraction) -> String? {
         let text = Layout.normalize(t)
         let matches = IndonesianDate.find(in: text)
         if let m = matches.last {
@@ -523,8 +529,43 @@ struct KTPExtractor: FieldExtractor {
         } else {
             let parts = text.split(separator: ",", maxSplits: 1)
             if let p = parts.first { out.fields["tempat_lahir"] = Layout.field(Layout.normalize(String(p)), t, confidence: Layout.confidence(t) * 0.6) }
+            return Self.garbledDate(text)
+        }
+        return nil
+    }
+
+    /// The eight digits of a `DD-MM-YYYY` that is no date (`00-04-1976`: a slashed zero and a
+    /// nine look alike), or nil.
+    static func garbledDate(_ text: String) -> String? {
+        guard let r = text.range(of: #"\d{2}\s?[-./]\s?\d{2}\s?[-./]\s?\d{4}"#, options: .regularExpression) else { return nil }
+        let digits = text[r].filter(\.isNumber)
+        return digits.count == 8 ? String(digits) : nil
+    }
+
+    /// A birth date or expiry printed as no date, one digit from what the NIK says: the NIK's
+    /// birth date, and a card's expiry falls on the holder's birthday. Taken below trust (an
+    /// officer sees it), where otherwise the field would be missing.
+    static func repairDates(_ fields: inout [String: FieldValue], birth: String?, expiry: String?, models: ExtractionModels) {
+        guard let digits = fields["nik"]?.value, (fields["nik"]?.confidence ?? 0) >= 0.6,
+              let nik = NIK(digits, referenceDate: models.referenceDate),
+              models.wilayah.isKnownDistrict(nik.regionDigits) else { return }
+        let b = nik.birthDate
+        func oneDigitFrom(_ read: String, _ truth: String) -> Bool {
+            zip(read, truth).filter { $0 != $1 }.count <= 1
+        }
+        if fields["tanggal_lahir"]?.value == nil, let birth,
+           oneDigitFrom(birth, String(format: "%02d%02d%04d", b.day, b.month, b.year)) {
+            fields["tanggal_lahir"] = FieldValue(value: b.iso, confidence: repairedDateConfidence, box: fields["tempat_lahir"]?.box)
+        }
+        if let expiry, let year = Int(expiry.suffix(4)),
+           printedExpiryYears.contains(year), let due = CalendarDate(year: year, month: b.month, day: b.day),
+           oneDigitFrom(expiry, String(format: "%02d%02d%04d", due.day, due.month, due.year)) {
+            fields["berlaku_hingga"] = FieldValue(value: due.iso, confidence: repairedDateConfidence, box: fields["berlaku_hingga"]?.box)
         }
     }
+
+    /// The confidence of a date taken from the NIK where the card's own digits were garbled.
+    static let repairedDateConfidence = 0.6
 
     private func sexAndBlood(_ tokens: [Token], into out: inout Extraction) {
         let t = tokens.filter { !$0.isColon }
@@ -624,11 +665,20 @@ struct KTPExtractor: FieldExtractor {
         let left = max(valueRight + 10, (farLeft ?? valueRight) - 20)
         guard let top = assigned["kel_desa"].map({ rows[$0.row].box.y }) ?? assigned["rt_rw"].map({ rows[$0.row].box.maxY }),
               let bottom = assigned["kewarganegaraan"].map({ rows[$0.row].box.maxY }) ?? assigned["berlaku_hingga"].map({ rows[$0.row].box.y }),
-              bottom > top, left < image.width - 40 else { return }
-        let rect = PixelRect(x: left, y: top, w: image.width - left, h: bottom - top)
+              bottom > top, left < image.width - 10 else { return }
+        let column = PixelRect(x: left, y: top, w: image.width - left, h: bottom - top)
+        // The photo's dark lower part and a dark table past the card's edge would set the
+        // threshold for the whole block and wash out the light print between them.
+        let minimumHeight = 2 * (rows.map(\.height).sorted().dropFirst(rows.count / 2).first ?? 20)
+        let rect = image.cropped(column).map { Self.lightPart($0, minimumHeight: minimumHeight) }
+            .map { PixelRect(x: column.x + $0.x, y: column.y + $0.y, w: $0.w, h: $0.h) } ?? column
         let result = ctx.recognize(rect, segmentation: .singleBlock)
-        let lines = Layout.rows(result.words).filter { !$0.tokens.isEmpty }
-        guard let d = lines.lastIndex(where: { IndonesianDate.firstDate(in: Layout.normalize($0.tokens)) != nil }) else { return }
+        let dated = { (lines: [TextRow]) in lines.lastIndex(where: { IndonesianDate.firstDate(in: Layout.normalize($0.tokens)) != nil }) }
+        var lines = Layout.rows(result.words).filter { !$0.tokens.isEmpty }
+        if dated(lines) == nil, let beyond = Self.beyondCrop(column, minimumHeight: minimumHeight, ctx: ctx) {
+            lines = Layout.rows(beyond).filter { !$0.tokens.isEmpty }
+        }
+        guard let d = dated(lines) else { return }
         let dateTokens = lines[d].tokens
         if out.fields["tanggal_terbit"] == nil, let date = IndonesianDate.firstDate(in: Layout.normalize(dateTokens)) {
             out.fields["tanggal_terbit"] = Layout.field(date.iso, dateTokens)
@@ -640,6 +690,64 @@ struct KTPExtractor: FieldExtractor {
                 out.fields["tempat_terbit"] = Layout.field(Self.issuePlace(text), above)
             }
         }
+    }
+
+    /// The words of the photo column where the page is a crop of a photo that stops short of
+    /// it (the crop was drawn around the words a first reading found, and the light print under
+    /// the photo was not among them): the strip right of `column` read out of the photo itself,
+    /// at the page's scale, its words' boxes in page pixels. Nil when the page is not such a crop.
+    static func beyondCrop(_ column: PixelRect, minimumHeight: Int, ctx: PageContext) -> [OCRWord]? {
+        let page = ctx.page
+        guard page.projection == nil, page.unturnedWidth == nil, abs(page.rotationDegrees) < 3, page.scale > 0,
+              page.offsetX > 0 || page.offsetY > 0 || page.original.width > Int(Double(page.image.width) / page.scale) + 10 else { return nil }
+        let strip = PixelRect(x: column.x, y: column.y, w: max(column.w, page.image.width / 2), h: column.h)
+        let pageRight = page.offsetX + Int(Double(page.image.width) / page.scale)
+        guard let r = page.toOriginal(strip).clipped(width: page.original.width, height: page.original.height),
+              r.maxX > pageRight + 10, r.w > 20, r.h > 10,
+              let scaled = page.original.cropped(r)?.grey()?.scaled(by: page.scale) else { return nil }
+        let light = lightPart(scaled, minimumHeight: minimumHeight)
+        guard let part = scaled.cropped(light) else { return nil }
+        let result = ctx.recognize(on: part, segmentation: .singleBlock)
+        guard !result.timedOut else { return nil }
+        let dx = Int(Double(r.x - page.offsetX) * page.scale) + light.x
+        let dy = Int(Double(r.y - page.offsetY) * page.scale) + light.y
+        return result.words.map { w in
+            var w = w
+            w.box = PixelRect(x: w.box.x + dx, y: w.box.y + dy, w: w.box.w, h: w.box.h)
+            return w
+        }
+    }
+
+    /// The part of a grey block below any dark band across its upper part (the photo) and left
+    /// of any dark band down its right side (the table past the card's edge), in the block's
+    /// pixels; the whole block when there is none, or when what is left is under
+    /// `minimumHeight` pixels high.
+    static func lightPart(_ block: Pix, minimumHeight: Int) -> PixelRect {
+        let whole = PixelRect(x: 0, y: 0, w: block.width, h: block.height)
+        guard block.depth == 8, block.width >= 8, block.height >= 8 else { return whole }
+        let w = block.width, h = block.height, bytes = block.greyBytes()
+        var colMeans = [Double](repeating: 0, count: w)
+        for y in 0..<h { for x in 0..<w { colMeans[x] += Double(bytes[y * w + x]) } }
+        colMeans = colMeans.map { $0 / Double(h) }
+        /// A band is dark when it sits nearer the darkest line than the paper (90th percentile).
+        func darkTest(_ means: [Double]) -> ((Double) -> Bool)? {
+            let sorted = means.sorted()
+            let paper = sorted[sorted.count * 9 / 10], darkest = sorted[0]
+            guard paper - darkest >= 60 else { return nil }
+            return { $0 < paper - (paper - darkest) / 2 }
+        }
+        var rect = whole
+        if let dark = darkTest(colMeans), dark(colMeans[w - 1]) {
+            var x = w - 1
+            while x > w / 3, dark(colMeans[x]) { x -= 1 }
+            rect.w = max(1, x - 2)
+        }
+        let rowMeans = (0..<h).map { y in Double(bytes[(y * w)..<(y * w + rect.w)].reduce(0) { $0 + Int($1) }) / Double(rect.w) }
+        if let dark = darkTest(rowMeans), let last = rowMeans.prefix(h * 2 / 3).lastIndex(where: dark) {
+            let y = min(h - 1, last + 3)
+            if h - y >= minimumHeight { rect.y = y; rect.h = h - y }
+        }
+        return rect
     }
 
     private func snapRegions(_ values: [String: [Token]], ctx: PageContext, into out: inout Extraction) {
@@ -673,6 +781,43 @@ struct KTPExtractor: FieldExtractor {
             } else {
                 out.fields["kel_desa"] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.7)
             }
+        }
+    }
+
+    /// The place of issue is a regency or city (`KAB. PEKALONGAN`, `KOTA SEMARANG`, or a
+    /// Jakarta city printed bare), nearly always the card's own; the place of birth is most often
+    /// one too. A reading a glyph or two from one of them takes its spelling (`KAB. £ KALONGAN`,
+    /// `EMALANG`); any other reading is kept as it is.
+    static func snapPlaces(_ fields: inout [String: FieldValue], wilayah w: Wilayah) {
+        let province = fields["provinsi"]?.value.flatMap { w.snap($0, level: .province, minimumScore: 0.9)?.region.code }
+        if let issued = fields["tempat_terbit"], let text = issued.value {
+            var words = text.replacingOccurrences(of: ".", with: ". ").split(separator: " ").map(String.init)
+            func prefix(_ word: String) -> String? {
+                let k = TextMatch.key(word)
+                return k == "KAB" || TextMatch.fuzzyEquals(k, "KABUPATEN") ? "KAB."
+                    : k == "KOTA" || (k.count == 4 && TextMatch.fuzzyEquals(k, "KOTA")) ? "KOTA" : nil
+            }
+            // A speck before the prefix (the photo's edge, read as `Z`) is not part of the place.
+            if words.count >= 3, words[0].count <= 2, prefix(words[0]) == nil, prefix(words[1]) != nil { words.removeFirst() }
+            let prefix = words.first.flatMap(prefix)
+            let rest = (prefix == nil ? words : Array(words.dropFirst())).joined(separator: " ")
+            // Stray marks a blurred glyph leaves (`£`, `'`) are not part of any name.
+            let bare = Layout.normalize(String(rest.unicodeScalars.map { CharacterSet.alnum.contains($0) || $0 == "-" ? Character($0) : " " }))
+            if TextMatch.key(bare).count >= 4,
+               let snap = w.snap((prefix == "KOTA" ? "KOTA " : prefix == nil ? "" : "KABUPATEN ") + bare,
+                                 level: .regency, within: province, minimumScore: 0.75)
+                    ?? w.snap(bare, level: .regency, minimumScore: 0.85),
+               prefix == nil || snap.region.isCity == (prefix == "KOTA") {
+                let printed = prefix.map { "\($0) \(snap.region.printedName)" } ?? snap.region.printedName
+                if printed != text {
+                    fields["tempat_terbit"] = FieldValue(value: printed, confidence: issued.confidence * snap.score, box: issued.box)
+                }
+            }
+        }
+        if let born = fields["tempat_lahir"], let text = born.value, TextMatch.key(text).count >= 5,
+           let snap = w.snap(text, level: .regency, minimumScore: 0.85), snap.score < 1,
+           !Wilayah.Level.allCases.contains(where: { w.snap(text, level: $0, minimumScore: 1) != nil }) {
+            fields["tempat_lahir"] = FieldValue(value: snap.region.printedName, confidence: born.confidence * snap.score, box: born.box)
         }
     }
 

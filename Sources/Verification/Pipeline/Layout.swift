@@ -118,9 +118,12 @@ enum Layout {
 
     static func normalize(_ s: String) -> String {
         let upper = s.uppercased().replacingOccurrences(of: "\u{2014}", with: "-")
-        let collapsed = upper.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        // `!` is a colon or a rule misread; no printed value begins or ends with one.
-        let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|`! ")
+        // A lone bar is a rule or a table border, never a word of a value.
+        let collapsed = upper.split(whereSeparator: { $0.isWhitespace })
+            .filter { !$0.allSatisfy { $0 == "|" || $0 == "¦" } }.joined(separator: " ")
+        // `!` and `#` are a colon or a rule misread; no printed value begins or ends with one
+        // (nor with a stray quote or guillemet).
+        let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|`!#»«“”„ ")
         return collapsed.trimmingCharacters(in: edge)
     }
 
@@ -128,7 +131,17 @@ enum Layout {
     /// (`JL. KARTINI NO, 91` is `JL. KARTINI NO. 91`): no address writes `NO,` or `GG,`.
     static func address(_ s: String) -> String {
         let abbreviations: Set<Substring> = ["JL", "GG", "NO", "DK", "DS", "KP", "KEL", "KEC", "BLK"]
-        return s.split(separator: " ").map { word -> String in
+        let words = s.split(separator: " ")
+        return words.indices.map { i -> String in
+            let word = words[i]
+            // `BLOK BINO. 25` is `BLOK B1 NO. 25`: a block's letter and digit glued to `NO.`,
+            // the digit read as a letter.
+            if i > 0, words[i - 1] == "BLOK", word.count >= 4, word.hasSuffix("NO."), let letter = word.first, letter.isLetter {
+                let digits = word.dropFirst().dropLast(3).map { c -> Character in
+                    switch c { case "I", "L", "|": "1"; case "O", "D": "0"; case "S": "5"; case "B": "8"; default: c }
+                }
+                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { return "\(letter)\(String(digits)) NO." }
+            }
             guard word.count >= 3, word.last == ",", abbreviations.contains(word.dropLast()) else { return String(word) }
             return word.dropLast() + "."
         }.joined(separator: " ")
@@ -184,12 +197,17 @@ enum Vocabulary {
     ]
 
     /// An occupation as the register spells it, when the reading is one but for punctuation,
-    /// spacing or one slip in a long name; otherwise the reading as it is.
+    /// spacing or a slip (one in eight letters or more, two in sixteen; confusable glyphs such as
+    /// `O`/`0` count half) and no other occupation is as near; otherwise the reading as it is.
     static func occupation(_ text: String) -> String {
-        guard TextMatch.key(text).count >= 8, let s = snap(text, to: occupation, minimum: 0.92) else {
-            return occupation.first { TextMatch.key($0) == TextMatch.key(text) } ?? text
-        }
-        return s.0
+        let k = TextMatch.key(text)
+        if let exact = occupation.first(where: { TextMatch.key($0) == k }) { return exact }
+        guard k.count >= 8 else { return text }
+        let scored = occupation.map { ($0, TextDistance.ocrWeighted(k, TextMatch.key($0), confusableCost: 0.5)) }
+            .sorted { $0.1 < $1.1 }
+        let allowed: Double = k.count >= 16 ? 2 : 1
+        guard scored[0].1 <= allowed, scored[1].1 - scored[0].1 >= 1 else { return text }
+        return scored[0].0
     }
 
     /// The allowed value closest to `text` and the similarity, when at least `minimum`.
