@@ -12,6 +12,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Argument(help: "Corpus folder, e.g. fixtures.")
     var corpus: String
 
+    @Flag(help: "Also list every field not read exactly: the truth, what was read and its confidence.")
+    var misses = false
+
     func run() async throws {
         let dir = URL(fileURLWithPath: corpus, isDirectory: true)
         var isDir: ObjCBool = false
@@ -46,6 +49,7 @@ struct EvalCommand: AsyncParsableCommand {
         }
         progress.finish()
         if !scores.isEmpty { print(CorpusEvaluation.report(scores)) }
+        if misses, !scores.isEmpty { print(""); print(CorpusEvaluation.missesReport(scores)) }
         if !claimScores.isEmpty { print(""); print(ClaimScore.report(claimScores)) }
         print(String(format: "\n%d documents, %d claims in %.1f s with %d workers", scores.count, claimScores.count,
                      Date().timeIntervalSince(start), precheck.reader.pool.size))

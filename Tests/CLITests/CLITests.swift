@@ -85,6 +85,27 @@ struct CLITests {
         #expect(issues?.first?["code"] as? String == "document.unsupported")
     }
 
+    @Test("Given a labelled corpus, when evaluated with --misses, then the table is printed and a field the truth disagrees with is listed with what was read")
+    func evalMisses() throws {
+        let corpus = FileManager.default.temporaryDirectory.appendingPathComponent("berkas-eval-\(UUID().uuidString)/clean")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
+        let source = CLI.root.appendingPathComponent("fixtures/corpus/clean")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("ktp-001.png"), to: corpus.appendingPathComponent("ktp-001.png"))
+        var truth = try JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("ktp-001.json"))) as! [String: Any]
+        var fields = truth["fields"] as! [String: Any]
+        let realName = try #require(fields["nama"] as? String)
+        fields["nama"] = "SOMEONE ELSE"
+        truth["fields"] = fields
+        try JSONSerialization.data(withJSONObject: truth).write(to: corpus.appendingPathComponent("ktp-001.json"))
+
+        let out = try CLI.run(["eval", "--misses", "--workers", "1", corpus.deletingLastPathComponent().path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("ktp              clean"))
+        #expect(out.stdout.contains("clean/ktp-001.png  nama  \"SOMEONE ELSE\" -> \"\(realName)\""), "\(out.stdout)")
+        #expect(!out.stdout.contains("ktp-001.png  nik"), "the NIK the truth agrees with is not listed")
+    }
+
     @Test("Given bad usage, then the exit status is 1 with a message")
     func badUsage() throws {
         let out = try CLI.run(["verify", "--kind", "passport", "fixtures/formats/ktp.png"])

@@ -17,6 +17,14 @@ public struct ExpectedVerdict: Codable, Sendable {
 }
 
 /// One document compared with its truth.
+/// One field read wrongly or not at all.
+public struct FieldMiss: Sendable, Hashable {
+    public var field: String
+    public var expected: String?
+    public var read: String?
+    public var confidence: Double
+}
+
 public struct DocumentScore: Sendable {
     public var file: String
     public var kind: DocumentKind
@@ -26,6 +34,8 @@ public struct DocumentScore: Sendable {
     public var fields: [String: Bool]
     /// Wrong values reported with confidence >= 0.8: the worst outcome.
     public var confidentlyWrong: [String]
+    /// Every truth field not read exactly: what the truth says, what was read (nil: nothing).
+    public var misses: [FieldMiss] = []
     public var memberNIKsTotal: Int
     public var memberNIKsFound: Int
     public var milliseconds: Double
@@ -74,12 +84,14 @@ public enum CorpusEvaluation {
     public static func score(_ result: DocumentResult, truth: TruthFile) -> DocumentScore {
         var fields: [String: Bool] = [:]
         var wrong: [String] = []
+        var misses: [FieldMiss] = []
         if truth.kind != .unknown {
             for (name, value) in truth.fields {
                 guard let expected = value else {
                     // Truth says the document lacks it: a value read there is wrong.
                     if let got = result.fields[name]?.value, !got.isEmpty {
                         fields[name] = false
+                        misses.append(FieldMiss(field: name, expected: nil, read: got, confidence: result.fields[name]?.confidence ?? 0))
                         if (result.fields[name]?.confidence ?? 0) >= 0.8 { wrong.append(name) }
                     }
                     continue
@@ -88,6 +100,7 @@ public enum CorpusEvaluation {
                 let ok = same(got?.value, expected)
                 fields[name] = ok
                 if !ok, got?.value != nil, (got?.confidence ?? 0) >= 0.8 { wrong.append(name) }
+                if !ok { misses.append(FieldMiss(field: name, expected: expected, read: got?.value, confidence: got?.confidence ?? 0)) }
             }
         }
         var total = 0, found = 0
@@ -100,8 +113,29 @@ public enum CorpusEvaluation {
             }
         }
         return DocumentScore(file: truth.file, kind: truth.kind, level: truth.level ?? "-", predictedKind: result.kind,
-                             fields: fields, confidentlyWrong: wrong, memberNIKsTotal: total,
-                             memberNIKsFound: found, milliseconds: result.timingMs["total"] ?? 0)
+                             fields: fields, confidentlyWrong: wrong, misses: misses.sorted { $0.field < $1.field },
+                             memberNIKsTotal: total, memberNIKsFound: found, milliseconds: result.timingMs["total"] ?? 0)
+    }
+
+    /// Every field read wrongly or not at all, document by document (`berkas eval --misses`):
+    /// `level/file  field  expected -> read (confidence)`, and documents given the wrong kind.
+    public static func missesReport(_ scores: [DocumentScore]) -> String {
+        var out = ["Fields not read exactly (truth -> read, confidence):"]
+        func shown(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "nothing" }
+        for s in scores.sorted(by: { ($0.level, $0.file) < ($1.level, $1.file) }) {
+            if s.predictedKind != s.kind {
+                out.append("  \(s.level)/\(s.file)  kind  \(s.kind.rawValue) -> \(s.predictedKind.rawValue)")
+            }
+            for m in s.misses {
+                out.append("  \(s.level)/\(s.file)  \(m.field)  \(shown(m.expected)) -> \(shown(m.read))"
+                    + (m.read == nil ? "" : String(format: " (%.2f)", m.confidence)))
+            }
+            if s.memberNIKsFound < s.memberNIKsTotal {
+                out.append("  \(s.level)/\(s.file)  members  \(s.memberNIKsFound) of \(s.memberNIKsTotal) NIKs found")
+            }
+        }
+        if out.count == 1 { out.append("  none") }
+        return out.joined(separator: "\n")
     }
 
     /// The report `berkas eval` prints: per kind and level, then per field.

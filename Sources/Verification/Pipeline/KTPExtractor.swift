@@ -159,6 +159,10 @@ struct KTPExtractor: FieldExtractor {
                                                  : field == "alamat" ? Layout.address(text) : text, t)
             }
         }
+        if let t = valueTokens["alamat"], Layout.address(Layout.normalize(t)) != Layout.normalize(t) {
+            // Mended words (glued, a stop read as a comma) say the print read poorly there.
+            out.fields["alamat"]!.confidence = min(out.fields["alamat"]!.confidence, Self.mendedAddressCap)
+        }
         if let t = valueTokens["alamat"], let least = t.map(\.confidence).min() {
             // An address is many words, and one misread word spoils it: the mean of its words'
             // confidences hides one read poorly.
@@ -359,6 +363,10 @@ struct KTPExtractor: FieldExtractor {
 
     /// The years a KTP-el's printed expiry date can fall in (issued 2011 to 2016 for five years).
     static let printedExpiryYears = 2016...2021
+
+    /// The confidence of an address whose words had to be mended: below certain, above the
+    /// rules' threshold (the address is not a rule's evidence).
+    static let mendedAddressCap = 0.79
 
     /// How far above its least sure word an address's confidence may stand.
     static let addressWordSlack = 0.3

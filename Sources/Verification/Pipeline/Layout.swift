@@ -131,7 +131,21 @@ enum Layout {
     /// (`JL. KARTINI NO, 91` is `JL. KARTINI NO. 91`): no address writes `NO,` or `GG,`.
     static func address(_ s: String) -> String {
         let abbreviations: Set<Substring> = ["JL", "GG", "NO", "DK", "DS", "KP", "KEL", "KEC", "BLK"]
-        let words = s.split(separator: " ")
+        // Words OCR glued together where the print spaced them tightly: `GG.9` is `GG. 9`, and
+        // `MADANO. 27` is `MADA NO. 27` (a house number follows `NO.`).
+        var words: [Substring] = []
+        let parts = s.split(separator: " ")
+        for (i, part) in parts.enumerated() {
+            if let dot = part.firstIndex(of: "."), abbreviations.contains(part[..<dot]), part.index(after: dot) < part.endIndex {
+                words += [part[...dot], part[part.index(after: dot)...]]
+            } else if part.count >= 6, part.hasSuffix("NO."), part.dropLast(3).allSatisfy(\.isLetter),
+                      i + 1 < parts.count, parts[i + 1].first?.isNumber == true,
+                      i == 0 || parts[i - 1] != "BLOK" {
+                words += [part.dropLast(3), part.suffix(3)]
+            } else {
+                words.append(part)
+            }
+        }
         return words.indices.map { i -> String in
             let word = words[i]
             // `BLOK BINO. 25` is `BLOK B1 NO. 25`: a block's letter and digit glued to `NO.`,
