@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Verification
 
-@Suite("KTP dates read as no date")
+@Suite("KTP fields against the NIK")
 struct KTPDateRepairTests {
     let models: ExtractionModels
 
@@ -38,5 +38,18 @@ struct KTPDateRepairTests {
                 "an expiry year no card prints is left as read")
         #expect(KTPExtractor.garbledDate("BATANG, 0O-04-1976") == nil)
         #expect(KTPExtractor.garbledDate("BATANG, 00 - 04 - 1976") == "00041976")
+    }
+
+    @Test("Given a NIK whose regency is the one at the card's head, then it names the card a KTP's; another regency, an unknown one or an unsure head does not")
+    func nikAgainstHeader() {
+        func agrees(_ nik: String, _ head: String, _ confidence: Double = 0.9) -> Bool {
+            KTPExtractor.nikNamesHeaderRegency(["nik": FieldValue(value: nik, confidence: 0.4),
+                                                "kabupaten_kota": FieldValue(value: head, confidence: confidence)], models: models)
+        }
+        #expect(agrees("3325084412862299", "KABUPATEN BATANG"))
+        #expect(!agrees("3325084412862299", "KABUPATEN PEMALANG"))
+        #expect(!agrees("3325084412862299", "KABUPATEN BATANG", 0.3))
+        #expect(!agrees("3325084412862299", "KABUPATEN XQZWV"))
+        #expect(!agrees("3325084499862299", "KABUPATEN BATANG"), "no birth date")
     }
 }

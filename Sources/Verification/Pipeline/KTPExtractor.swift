@@ -251,7 +251,8 @@ struct KTPExtractor: FieldExtractor {
     /// then nothing on it is worth more than a better photo.
     func poorCardReading(_ ctx: PageContext) -> PoorCardReading? {
         var reading = read(ctx)
-        guard reading.nikHoldsUp, let nik = reading.extraction.fields["nik"] else { return nil }
+        guard reading.nikHoldsUp || Self.nikNamesHeaderRegency(reading.extraction.fields, models: ctx.models),
+              let nik = reading.extraction.fields["nik"] else { return nil }
         var labelsRead = reading.labelRowsRead
         if labelsRead < Self.poorCardLabelRows, var closer = enlargedReading(ctx, after: reading),
            closer.labelRowsRead > labelsRead {
@@ -335,6 +336,17 @@ struct KTPExtractor: FieldExtractor {
         if let s = fields["jenis_kelamin"], s.confidence >= 0.6, let sex = s.value.flatMap(NIK.Sex.init(printed:)),
            sex != nik.sex { return false }
         return true
+    }
+
+    /// A NIK of a known district whose regency is the one printed at the card's head
+    /// (`KABUPATEN BATANG` over `3325...`): where the two NIK readers disagree on a blurred
+    /// card, this still says the digits are a KTP's NIK, though not that every one is right.
+    static func nikNamesHeaderRegency(_ fields: [String: FieldValue], models: ExtractionModels) -> Bool {
+        guard let digits = fields["nik"]?.value, let nik = NIK(digits, referenceDate: models.referenceDate),
+              models.wilayah.isKnownDistrict(nik.regionDigits),
+              let header = fields["kabupaten_kota"], header.confidence >= 0.6, let name = header.value,
+              let regency = models.wilayah.snap(name, level: .regency, minimumScore: 0.9) else { return false }
+        return regency.region.code == Wilayah.dotted(String(digits.prefix(4)))
     }
 
     /// The highest confidence of a printed birth date or sex that a valid NIK contradicts: one
@@ -836,7 +848,9 @@ struct KTPExtractor: FieldExtractor {
         let value = Array(row.tokens[min(valueStart, row.tokens.count)...]).filter { !$0.isColon }
         let label = row.tokens[..<min(valueStart, row.tokens.count)]
         let h = row.box.h
-        let left = (label.last?.box.maxX ?? row.box.x) + h / 3
+        // After the label and its colon; a row read without its label starts at the digits,
+        // which keep a little margin (cutting into the first digit loses it).
+        let left = label.last.map { $0.box.maxX + h / 3 } ?? max(0, (value.first?.box.x ?? row.box.x) - h / 6)
         var right = (value.last?.box.maxX ?? (left + ctx.page.image.width / 2)) + h
         if let v = value.last, v.box.maxX < left + 8 * h { right = left + 14 * h }
         let rect = PixelRect(x: left, y: row.box.y - h / 3, w: right - left, h: h + 2 * (h / 3))
