@@ -93,6 +93,18 @@ struct KTPExtractor: FieldExtractor {
 
         // Values: the tokens right of the label, up to a wide gap (the photo column).
         var valueTokens: [String: [Token]] = [:]
+        // A name whose label was lost: the one row between the NIK and the place and date of
+        // birth, letters only, is the name (found by position, so held below certain).
+        var nameByPosition = false
+        if assigned["nama"] == nil, let nik = assigned["nik"], let birth = assigned["tempat_tgl_lahir"],
+           birth.row == nik.row + 2, !assigned.values.contains(where: { $0.row == nik.row + 1 }) {
+            let tokens = rows[nik.row + 1].tokens.filter { !$0.isColon }
+            if !tokens.isEmpty, !tokens.contains(where: { $0.text.contains(where: \.isNumber) }),
+               tokens.contains(where: { TextMatch.key($0.text).count >= 2 }) {
+                assigned["nama"] = Assignment(row: nik.row + 1, valueStart: 0, score: 0)
+                nameByPosition = true
+            }
+        }
         var lateStart: Set<String> = []
         var farSegments: [(row: Int, tokens: [Token])] = []
         for (field, a) in assigned {
@@ -108,7 +120,20 @@ struct KTPExtractor: FieldExtractor {
             if field != "nik", let f = rest.first, let stripped = Self.gluedColonStripped(f, colonColumn: colonColumn, valueColumn: valueColumn) {
                 rest[0] = stripped
             }
-            let segs = Layout.segments(rest, gap: bigGap)
+            var segs = Layout.segments(rest, gap: bigGap)
+            if segs.isEmpty, ["nama", "tempat_tgl_lahir", "alamat", "kel_desa", "kecamatan", "pekerjaan"].contains(field),
+               let column = valueColumn {
+                // A tilted card can split a label from its value into two rows: the value is then
+                // the unlabelled row just above or below that starts at the value column.
+                let labelled = Set(assigned.values.map(\.row))
+                for r in [a.row - 1, a.row + 1] where rows.indices.contains(r) && !labelled.contains(r) {
+                    let near = rows[r].tokens.filter { !$0.isColon }
+                    guard let f = near.first, abs(f.box.x - column) <= tolerance,
+                          abs(rows[r].box.midY - row.box.midY) <= max(row.box.h, rows[r].box.h) else { continue }
+                    segs = Layout.segments(near, gap: bigGap)
+                    break
+                }
+            }
             valueTokens[field] = segs.first ?? []
             if field != "nik", let column = valueColumn, let f = segs.first?.first,
                Double(f.box.x - column) > 0.5 * Double(f.box.h) {
@@ -158,6 +183,9 @@ struct KTPExtractor: FieldExtractor {
                 out.fields[field] = Layout.field(field == "pekerjaan" ? Vocabulary.occupation(text)
                                                  : field == "alamat" ? Layout.address(text) : text, t)
             }
+        }
+        if nameByPosition, out.fields["nama"] != nil {
+            out.fields["nama"]!.confidence = min(out.fields["nama"]!.confidence, Self.nameByPositionCap)
         }
         if let t = valueTokens["alamat"], Layout.address(Layout.normalize(t)) != Layout.normalize(t) {
             // Mended words (glued, a stop read as a comma) say the print read poorly there.
@@ -376,6 +404,9 @@ struct KTPExtractor: FieldExtractor {
     /// The years a KTP-el's printed expiry date can fall in (issued 2011 to 2016 for five years).
     static let printedExpiryYears = 2016...2021
 
+    /// The confidence of a name found by its row's place rather than its label.
+    static let nameByPositionCap = 0.7
+
     /// The confidence of an address whose words had to be mended: below certain, above the
     /// rules' threshold (the address is not a rule's evidence).
     static let mendedAddressCap = 0.79
@@ -470,8 +501,9 @@ struct KTPExtractor: FieldExtractor {
     private func labelScore(_ row: TextRow, keys: [String]) -> (Double, Int) {
         let tokens = row.tokens
         var best = (0.0, min(1, tokens.count))
-        func consider(_ k: Int, _ bonus: Double) {
-            let key = TextMatch.key(tokens[..<k].map(\.text).joined())
+        func consider(_ k: Int, _ bonus: Double, from: Int = 0) {
+            guard from < k else { return }
+            let key = TextMatch.key(tokens[from..<k].map(\.text).joined())
             guard !key.isEmpty else { return }
             for target in keys {
                 var s = TextMatch.similarity(key, target)
@@ -482,6 +514,10 @@ struct KTPExtractor: FieldExtractor {
         }
         if let colon = tokens.prefix(5).firstIndex(where: \.isColon), colon > 0 { consider(colon, 0.05) }
         for k in 1...min(4, tokens.count) { consider(k, 0) }
+        // A speck left of the label column read as a glyph (`2 Nama : ...`) is not part of it.
+        if tokens.count >= 2, tokens[0].text.count <= 2, TextMatch.key(tokens[1].text).count >= 3 {
+            for k in 2...min(5, tokens.count) { consider(k, -0.05, from: 1) }
+        }
         return (min(1, best.0), best.1)
     }
 
