@@ -52,6 +52,14 @@ struct KTPExtractionTests {
         #expect(Double(niks) >= 0.97 * Double(Self.cards("phone").count), "\(niks) NIKs exact")
     }
 
+    @Test("Given phone KTPs whose name label was lost, hidden behind a speck, or split from its value by the tilt, when read, then the name is exact",
+          arguments: ["corpus/phone/ktp-001.jpg", "corpus/phone/ktp-007.jpg", "corpus/phone/ktp-012.jpg"])
+    func nameWithoutItsLabel(_ path: String) async throws {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        #expect(result.value("nama") == (try truth(of: path).fields["nama"] ?? nil), "\(path): \(result.value("nama") ?? "nothing")")
+        #expect(!result.issues.contains { $0.code == .fieldMissing && $0.field == "nama" })
+    }
+
     @Test("Given a card whose NIK crop takes in the tops of the name line below, when read, then the NIK is exact",
           arguments: ["corpus/clean/ktp-008.png", "corpus/phone/ktp-012.jpg", "corpus/poor/ktp-008.jpg"])
     func nikApartFromTheNameLine(_ path: String) async throws {

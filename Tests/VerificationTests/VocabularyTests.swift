@@ -1,5 +1,6 @@
 import Testing
 @testable import Verification
+import OCR
 
 @Suite("Printed vocabularies")
 struct VocabularyTests {
@@ -57,5 +58,25 @@ struct VocabularyTests {
         #expect(snapped(born: "SEMARANG").1 == "SEMARANG")
         #expect(snapped(born: "KAJEN").1 == "KAJEN", "a district's own name is a place of birth too")
         #expect(snapped(born: "SINGAPURA").1 == "SINGAPURA")
+    }
+
+    @Test("Given a label row that starts with a speck read as a glyph, then the label is still found and its value starts after it")
+    func labelBehindASpeck() {
+        func word(_ text: String, _ x: Int, _ y: Int) -> OCRWord {
+            OCRWord(text: text, confidence: 0.9, box: PixelRect(x: x, y: y, w: 12 * text.count, h: 20), block: 0, line: y / 40)
+        }
+        let words = [
+            word("NIK", 50, 100), word(":", 250, 100), word("3325055404870521", 270, 100),
+            word("2", 20, 140), word("Nama", 50, 140), word(":", 250, 140), word("ANISA", 270, 140), word("DWI", 345, 140),
+            word("Tempat/Tgl", 50, 180), word("Lahir", 180, 180), word(":", 250, 180), word("PEKALONGAN,", 270, 180),
+            word("Jenis", 50, 220), word("Kelamin", 120, 220), word(":", 250, 220), word("PEREMPUAN", 270, 220),
+        ]
+        let rows = Layout.rows(words)
+        let assigned = KTPExtractor().assignLabels(rows, imageWidth: 1000)
+        let nama = try? #require(assigned["nama"])
+        #expect(nama.map { rows[$0.row].text } == "2 Nama : ANISA DWI")
+        #expect(nama.map { Array(rows[$0.row].tokens[$0.valueStart...]).filter { !$0.isColon }.map(\.text) } == ["ANISA", "DWI"])
+        #expect(assigned["nik"]?.row == 0)
+        #expect(assigned["tempat_tgl_lahir"]?.row == 2)
     }
 }
