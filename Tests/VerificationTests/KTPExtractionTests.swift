@@ -60,6 +60,24 @@ struct KTPExtractionTests {
         #expect(!result.issues.contains { $0.code == .fieldMissing && $0.field == "nama" })
     }
 
+    @Test("Given a blurred card whose NIK row was read without its label, when read, then it is a KTP and its NIK is exact, below trust")
+    func poorNIKWithoutLabel() async throws {
+        let path = "corpus/poor/ktp-002.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        #expect(result.kind == .ktp)
+        #expect(result.value("nik") == (try truth(of: path).fields["nik"] ?? nil), "\(result.value("nik") ?? "nothing")")
+        #expect((result.fields["nik"]?.confidence ?? 1) < 0.8)
+    }
+
+    @Test("Given a photographed KTP whose page crop stops short of the photo column, when read, then the place and date of issue are read")
+    func issueUnderThePhoto() async throws {
+        let path = "variety/corpus/v-phone/ktp-006.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        let t = try truth(of: path)
+        #expect(result.value("tanggal_terbit") == (t.fields["tanggal_terbit"] ?? nil))
+        #expect(result.value("tempat_terbit") == (t.fields["tempat_terbit"] ?? nil))
+    }
+
     @Test("Given a card whose NIK crop takes in the tops of the name line below, when read, then the NIK is exact",
           arguments: ["corpus/clean/ktp-008.png", "corpus/phone/ktp-012.jpg", "corpus/poor/ktp-008.jpg"])
     func nikApartFromTheNameLine(_ path: String) async throws {

@@ -79,4 +79,28 @@ struct VocabularyTests {
         #expect(assigned["nik"]?.row == 0)
         #expect(assigned["tempat_tgl_lahir"]?.row == 2)
     }
+
+    @Test("Given a value with a lone bar inside or a misread colon before it, then neither is part of it")
+    func strayMarks() {
+        #expect(Layout.normalize("JL. MERDEKA | NO. 5") == "JL. MERDEKA NO. 5")
+        #expect(Layout.normalize("#PEMALANG") == "PEMALANG")
+        #expect(Layout.normalize("A/B") == "A/B")
+    }
+
+    @Test("Given the column under a KTP photo with the photo's dark lower part above and a dark table to its right, then only the light print between is kept")
+    func photoColumnLightPart() throws {
+        let w = 200, h = 120
+        var grey = [UInt8](repeating: 230, count: w * h)
+        for y in 0..<h { for x in 0..<w {
+            if y < 50 && x >= 20 && x < 150 { grey[y * w + x] = 40 }   // the photo
+            if x >= 170 { grey[y * w + x] = 30 }                      // the table past the card
+        } }
+        let block = try #require(Pix.fromGrey(grey, width: w, height: h))
+        let part = KTPExtractor.lightPart(block, minimumHeight: 20)
+        #expect(part.y >= 50 && part.y <= 56, "\(part)")
+        #expect(part.maxX <= 170 && part.maxX >= 160, "\(part)")
+        #expect(part.maxY == h)
+        let plain = try #require(Pix.fromGrey([UInt8](repeating: 230, count: w * h), width: w, height: h))
+        #expect(KTPExtractor.lightPart(plain, minimumHeight: 20) == PixelRect(x: 0, y: 0, w: w, h: h))
+    }
 }

@@ -16,7 +16,6 @@ public struct ExpectedVerdict: Codable, Sendable {
     public var note: String?
 }
 
-/// One document compared with its truth.
 /// One field read wrongly or not at all.
 public struct FieldMiss: Sendable, Hashable {
     public var field: String
@@ -25,6 +24,7 @@ public struct FieldMiss: Sendable, Hashable {
     public var confidence: Double
 }
 
+/// One document compared with its truth.
 public struct DocumentScore: Sendable {
     public var file: String
     public var kind: DocumentKind
