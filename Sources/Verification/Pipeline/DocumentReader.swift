@@ -113,7 +113,7 @@ struct DocumentAnalysis {
         // so a pathological page costs about one deadline, not one per attempt.
         // Counted in this thread's CPU time, so what is read does not depend on how busy the
         // machine is (the engine and its OpenMP work run on this one thread).
-        let ocrStart = Self.threadCPUTimeNs()
+        var ocrStart = Self.threadCPUTimeNs()
         let budgetNs = UInt64(max(1, deadline / 4)) * 1_000_000
         let withinBudget = { Self.threadCPUTimeNs() &- ocrStart < budgetNs }
         // Tesseract's page layout analysis can take a photographed card's dark border and
@@ -128,7 +128,7 @@ struct DocumentAnalysis {
         // A blank page (a stray dot, a page number) is not read at all: background
         // normalisation would turn its paper grain into thousands of "words" for seconds.
         let blankPage = firstPage.measurements.inkShare < 0.002 && firstPage.measurements.brightness > 170
-        var ocr = blankPage ? OCRResult(words: [], meanConfidence: 0, timedOut: false, milliseconds: 0) : recognizePage(first.image)
+        let empty = OCRResult(words: [], meanConfidence: 0, timedOut: false, milliseconds: 0)
         // orient: a document photographed sideways is turned upright. Tesseract reads sideways
         // lines as columns of tall words, which the extractors cannot use.
         var quarterTurns = 0
@@ -145,30 +145,74 @@ struct DocumentAnalysis {
             }
             return nil
         }
-        if !blankPage, withinBudget(), let (turned, again, turn) = turnUpright(first, ocr) {
-            first = turned
-            ocr = again
-            quarterTurns = turn
-        }
-        let (documentRegion, documentQuad) = DocumentLocator.locate(first.original)
+        // Measured before anything is read (a 320-pixel working copy): where the document lies.
+        let (documentRegion, documentQuad) = blankPage ? (nil, nil) : DocumentLocator.locate(firstPage.original)
         let located = first
         if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
             let corners = documentQuad.map { $0.corners.map { "(\(Int($0.0)),\(Int($0.1)))" }.joined(separator: " ") } ?? "none"
             FileHandle.standardError.write(Data("locate region=\(documentRegion.map { "\($0.x),\($0.y) \($0.w)x\($0.h)" } ?? "none") quad=\(corners)\n".utf8))
         }
+        /// The document straightened out of the photo along its outline, at a size where text
+        /// `textHeight` pixels high on the first prepared page is about 30 pixels high
+        /// (Tesseract's best), within 1600-3200 pixels on the long side.
+        func straightened(_ quad: Quad, textHeight: Double?) -> PreparedPage? {
+            preprocessor.rectify(firstPage.original, quad: quad,
+                                 minimumLongSide: Self.straightenedLongSide(quad, firstPage: firstPage, textHeight: textHeight))
+        }
+        // A card photographed on a table (an outline of a KTP's proportions) is read straightened
+        // first: when that reads as a whole KTP, the photo's own passes (the whole photo, the
+        // crops) are not needed. Other documents' photos are weighed pass against pass below.
+        var straightFirst: (page: PreparedPage, ocr: OCRResult, turns: Int)? = nil
+        var straightTried: (page: PreparedPage, ocr: OCRResult)? = nil
+        if let quad = documentQuad, Self.cardShaped(quad), Self.clearOfFrame(quad, width: firstPage.original.width, height: firstPage.original.height),
+           let straight = straightened(quad, textHeight: nil) {
+            var page = straight, reading = recognizePage(straight.image), turns = 0
+            if let (upright, again, turn) = turnUpright(page, reading) { (page, reading, turns) = (upright, again, turn) }
+            let cues = classifier.cueHits(words: reading.words, minimumWordConfidence: 0.6)[.ktp]?.count ?? 0
+            Self.trace("straightened first: \(confidentWords(reading)) confident words, \(cues) KTP cues")
+            if turns == 0 { straightTried = (page, reading) }
+            // Its lines must run level: an outline a corner off leaves the label column sloping
+            // away from the values, and rows then pair labels with their neighbours' values.
+            let level = Self.textSkew(reading).map { abs($0) < 1 } ?? false
+            if cues >= Self.wholeCardCues, confidentWords(reading) >= 40, level, Self.sidewaysShare(reading) < 0.3 {
+                straightFirst = (page, reading, turns)
+            } else {
+                // Not taken: the photo's own passes get the whole budget, as when nothing was
+                // tried first (the straightened reading is still weighed against them).
+                ocrStart = Self.threadCPUTimeNs()
+            }
+        }
+        var ocr = empty
+        if let s = straightFirst {
+            first = s.page
+            ocr = s.ocr
+            quarterTurns = s.turns
+        } else if !blankPage {
+            ocr = recognizePage(first.image)
+            if withinBudget(), let (turned, again, turn) = turnUpright(first, ocr) {
+                first = turned
+                ocr = again
+                quarterTurns = turn
+            }
+        }
         // focus: a document that fills little of a photo is cropped and read again, larger: where
         // the words are, or, when too few words were read, the bright region of the photo.
         var attempts: [(PixelRect, Int)] = []
-        if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
-        if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
+        if straightFirst == nil {
+            if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
+            if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
+        }
+        Self.trace("page: \(confidentWords(ocr)) confident words, median height \(Self.medianTextHeight(ocr) ?? 0)")
         for (i, (region, size)) in attempts.enumerated() where !blankPage && withinBudget() && (i == 0 || confidentWords(ocr) < 25) {
             // A crop read at about the page's own scale reads the same pixels again (the text of
-            // a scanned letter fills most of its page): only an enlargement can read more.
+            // a scanned letter fills most of its page): only a clear enlargement can read more.
             if i == 0, confidentWords(ocr) >= 25,
-               Preprocessor.scaleFactor(longSide: max(region.w, region.h), minimumLongSide: size) < first.scale * 1.2 { continue }
+               Preprocessor.scaleFactor(longSide: max(region.w, region.h), minimumLongSide: size)
+                < first.scale * (documentRegion == nil ? Self.scanFocusEnlargement : Self.photoFocusEnlargement) { continue }
             guard let focused = preprocessor.prepare(first.original, region: region, minimumLongSide: size)?
                 .turned(quarterTurns: quarterTurns) else { continue }
             let again = recognizePage(focused.image)
+            Self.trace("focus \(i): \(confidentWords(again)) confident words against \(confidentWords(ocr))")
             if confidentWords(again) > confidentWords(ocr) {
                 first = focused
                 ocr = again
@@ -176,32 +220,44 @@ struct DocumentAnalysis {
         }
         // rectify: a document turned or seen at an angle in a photo is straightened out and read
         // at a size where its text is about 30 pixels high (Tesseract's best).
-        if !blankPage, withinBudget(), let quad = documentQuad {
-            let heights = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.map(\.box.h).sorted()
-            let textHeight = heights.isEmpty ? 30.0 : Double(heights[heights.count / 2]) / first.scale * firstPage.scale
-            let (w, h) = quad.uprightSize
-            let long = max(w, h) * firstPage.scale * min(2.5, max(1, 30 / max(textHeight, 1)))
-            if let straight = preprocessor.rectify(firstPage.original, quad: quad,
-                                                   minimumLongSide: min(3200, max(1600, Int(long))))?
-                .turned(quarterTurns: quarterTurns) {
-                let again = recognizePage(straight.image)
-                // Where the text already runs level, straightening must be clearly better to be
-                // taken (a table's rows are easily merged by a slight re-sampling).
-                // Lines whose slopes disagree (a page seen in perspective) are not known to be level.
-                let level = Self.textSkew(ocr).map { abs($0) < 1 } ?? false
-                if confidentWords(again) * 10 >= confidentWords(ocr) * (level ? 11 : 9) {
-                    first = straight
-                    ocr = again
-                }
+        if straightFirst == nil, !blankPage, let quad = documentQuad,
+           let (straight, again) = { () -> (PreparedPage, OCRResult)? in
+               let textHeight = Self.medianTextHeight(ocr).map { Double($0) / first.scale * firstPage.scale }
+               // The same straightening already read first is not read again.
+               if quarterTurns == 0, let tried = straightTried,
+                  Self.straightenedLongSide(quad, firstPage: firstPage, textHeight: textHeight) == Self.straightenedLongSide(quad, firstPage: firstPage, textHeight: nil) {
+                   return tried
+               }
+               guard withinBudget(), let straight = straightened(quad, textHeight: textHeight)?.turned(quarterTurns: quarterTurns) else { return nil }
+               return (straight, recognizePage(straight.image))
+           }() {
+            // Where the text already runs level, straightening must be clearly better to be
+            // taken (a table's rows are easily merged by a slight re-sampling).
+            // Lines whose slopes disagree (a page seen in perspective) are not known to be level.
+            let level = Self.textSkew(ocr).map { abs($0) < 1 } ?? false
+            Self.trace("straightened: \(confidentWords(again)) confident words against \(confidentWords(ocr)), level \(level)")
+            if confidentWords(again) * 10 >= confidentWords(ocr) * (level ? 11 : 9) {
+                first = straight
+                ocr = again
             }
         }
         // deskew: Leptonica's projection search misses the skew of a card whose background is
         // full of guilloche lines; the slope of the lines Tesseract read does not.
-        if withinBudget(), let skew = Self.textSkew(ocr), abs(skew) >= 0.6, let turned = first.rotated(by: -skew) {
-            let again = recognizePage(turned.image)
-            if confidentWords(again) * 10 >= confidentWords(ocr) * 9 {
+        if let skew = Self.textSkew(ocr), abs(skew) >= 0.6, let turned = first.rotated(by: -skew) {
+            let card = (classifier.cueHits(words: ocr.words, minimumWordConfidence: 0.6)[.ktp]?.count ?? 0) >= Self.wholeCardCues
+            if card, documentQuad == nil, abs(skew) <= Self.levelledWithoutRereading {
+                // A slight slope: the words already read turn with the page, boxes and all; Tesseract
+                // reads lines this little sloped as well as level ones, so a second reading would
+                // cost a full pass for the same words.
+                ocr = Self.turnedReading(ocr, degrees: -skew, width: first.image.width, height: first.image.height)
                 first = turned
-                ocr = again
+                Self.trace("levelled by \(-skew) degrees without a second reading")
+            } else if withinBudget() {
+                let again = recognizePage(turned.image)
+                if confidentWords(again) * 10 >= confidentWords(ocr) * 9 {
+                    first = turned
+                    ocr = again
+                }
             }
         }
         var sharpened = false
@@ -401,6 +457,77 @@ struct DocumentAnalysis {
               digits.count == 16, digits.allSatisfy(\.isNumber), number.confidence >= 0.8 else { return false }
         let confident = header.filter { (kk.fields[$0]?.confidence ?? 0) >= 0.6 && !(kk.fields[$0]?.value ?? "").isEmpty }
         return confident.count * 2 > header.count
+    }
+
+    /// The steepest text slope (degrees) at which a whole KTP's reading off a scan is levelled
+    /// by turning the words already read with the page rather than reading the levelled page
+    /// again. A letter's or a KK's small print is read again (its lines drift by more than their
+    /// height), and so is a photo (a second reading of a blurred card recovers words).
+    static let levelledWithoutRereading = 3.0
+
+    /// `ocr` as it stands on its page turned by `degrees` (clockwise positive) about the page's
+    /// centre, the page keeping its size (`Pix.rotated(degrees:)`): each word's box keeps its
+    /// size around its turned centre, which for slopes of a few degrees is the box Tesseract
+    /// would draw.
+    static func turnedReading(_ ocr: OCRResult, degrees: Double, width: Int, height: Int) -> OCRResult {
+        let t = degrees * .pi / 180, c = cos(t), s = sin(t)
+        let cx = Double(width) / 2, cy = Double(height) / 2
+        var turned = ocr
+        turned.words = ocr.words.map { word in
+            var w = word
+            let dx = Double(word.box.x) + Double(word.box.w) / 2 - cx
+            let dy = Double(word.box.y) + Double(word.box.h) / 2 - cy
+            let x = cx + c * dx - s * dy, y = cy + s * dx + c * dy
+            w.box = PixelRect(x: Int((x - Double(word.box.w) / 2).rounded()), y: Int((y - Double(word.box.h) / 2).rounded()),
+                              w: word.box.w, h: word.box.h)
+            return w
+        }
+        return turned
+    }
+
+    /// The median height of the words read with confidence, in the page's pixels; nil with none.
+    static func medianTextHeight(_ ocr: OCRResult) -> Int? {
+        let heights = ocr.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.map(\.box.h).sorted()
+        return heights.isEmpty ? nil : heights[heights.count / 2]
+    }
+
+    /// The long side a document with outline `quad` is straightened to: where text `textHeight`
+    /// pixels high on the first prepared page (30 when unknown) is about 30 pixels high
+    /// (Tesseract's best), within 1600-3200 pixels.
+    static func straightenedLongSide(_ quad: Quad, firstPage: PreparedPage, textHeight: Double?) -> Int {
+        let (w, h) = quad.uprightSize
+        let long = max(w, h) * firstPage.scale * min(2.5, max(1, 30 / max(textHeight ?? 30, 1)))
+        return min(3200, max(1600, Int(long)))
+    }
+
+    /// An outline of an ID card's proportions (85.6 x 54 mm, 1.59:1), lying either way; a KK
+    /// (1.41:1) falls outside.
+    static func cardShaped(_ quad: Quad) -> Bool {
+        let (w, h) = quad.uprightSize
+        let aspect = max(w, h) / max(1, min(w, h))
+        return aspect >= 1.49 && aspect <= 1.72
+    }
+
+    /// Whether every corner of the outline lies inside the photo, clear of its edges: an outline
+    /// that runs into the frame was partly guessed.
+    static func clearOfFrame(_ quad: Quad, width: Int, height: Int) -> Bool {
+        let mx = Double(width) / 50, my = Double(height) / 50
+        return quad.corners.allSatisfy { $0.0 > mx && $0.0 < Double(width) - mx && $0.1 > my && $0.1 < Double(height) - my }
+    }
+
+    /// KTP cue words (of `DocumentClassifier`'s 18) read with confidence on a whole card: a
+    /// card read straightened with fewer is read the other ways too.
+    static let wholeCardCues = 15
+
+    /// How much larger a crop of the text must be read than the page it came from to be worth
+    /// a second reading when the page already read plainly: on a scan (no document outline in
+    /// it) the same print read a little larger reads the same; a photo's blur gains sooner.
+    static let scanFocusEnlargement = 1.5
+    static let photoFocusEnlargement = 1.2
+
+    static func trace(_ message: @autoclosure () -> String) {
+        guard ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil else { return }
+        FileHandle.standardError.write(Data("\(message())\n".utf8))
     }
 
     /// The kind confidence of a poor page no cue named, taken as a KTP by its NIK: below the

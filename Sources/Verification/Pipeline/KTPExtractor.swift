@@ -145,6 +145,19 @@ struct KTPExtractor: FieldExtractor {
                 for s in segs.dropFirst() { farSegments.append((a.row, s)) }
             }
         }
+        // A label read with nothing beside it: Tesseract's page pass can skip a short value on a
+        // busy background (`WNI`); the value's cell, right of the label on its row, is read alone.
+        if let column = valueColumn {
+            let right = valueTokens.filter { $0.key != "nik" }.compactMap { $0.value.last?.box.maxX }.max() ?? (column + ctx.page.image.width / 3)
+            for field in Self.cellFields where assigned[field] != nil && (valueTokens[field] ?? []).isEmpty {
+                let row = rows[assigned[field]!.row]
+                let rect = PixelRect(x: column - tolerance / 2, y: row.box.y - row.box.h / 4,
+                                     w: max(right, column + 4 * tolerance) - column + tolerance, h: row.box.h * 3 / 2)
+                let words = ctx.recognize(rect, segmentation: .singleLine).words
+                let cell = words.flatMap(Layout.split).filter { !$0.isColon && $0.box.x >= column - tolerance && $0.confidence >= Self.cellMinimumConfidence }
+                if let first = Layout.segments(cell, gap: bigGap).first { valueTokens[field] = first }
+            }
+        }
         // Rows that no label claimed: address continuations and the photo column text.
         let claimed = Set(assigned.values.map(\.row))
         let nikRow = assigned["nik"]?.row ?? assigned["nama"].map { max(0, $0.row - 1) } ?? 0
@@ -249,6 +262,13 @@ struct KTPExtractor: FieldExtractor {
         reading.extraction = out
         return reading
     }
+
+    /// Fields whose value sits on its label's row, read alone when the page pass skipped it.
+    static let cellFields = ["nama", "tempat_tgl_lahir", "alamat", "rt_rw", "kel_desa", "kecamatan", "agama",
+                             "status_perkawinan", "pekerjaan", "kewarganegaraan", "berlaku_hingga"]
+    /// The least confidence of a word read in a value's own cell (a cell of background pattern
+    /// reads as low-confidence marks).
+    static let cellMinimumConfidence = 0.5
 
     /// The confidence of a name read with a digit in it: below the rules' threshold.
     static let nameWithDigitCap = 0.6

@@ -118,9 +118,10 @@ enum Layout {
 
     static func normalize(_ s: String) -> String {
         let upper = s.uppercased().replacingOccurrences(of: "\u{2014}", with: "-")
-        // A lone bar is a rule or a table border, never a word of a value.
+        // A lone bar is a rule or a table border, and a lone `$` or `*` a speck of the card's
+        // pattern, never a word of a value (a lone `-` is: no blood group).
         let collapsed = upper.split(whereSeparator: { $0.isWhitespace })
-            .filter { !$0.allSatisfy { $0 == "|" || $0 == "¦" } }.joined(separator: " ")
+            .filter { !$0.allSatisfy { "|¦$§®©*^•~_=".contains($0) } }.joined(separator: " ")
         // `!` and `#` are a colon or a rule misread; no printed value begins or ends with one
         // (nor with a stray quote or guillemet).
         let edge = CharacterSet(charactersIn: ":;.,-_=~'\"|`!#»«“”„ ")
