@@ -87,6 +87,14 @@ struct VocabularyTests {
         #expect(Layout.normalize("A/B") == "A/B")
     }
 
+    @Test("Given a speck of the card's pattern read as a lone $ or * among a value's words, then it is no word of the value, while a lone - (no blood group) stays")
+    func patternSpecks() {
+        #expect(Layout.normalize("PERUMAHAN GRIYA BLOK $ D3 NO. 22") == "PERUMAHAN GRIYA BLOK D3 NO. 22")
+        #expect(Layout.normalize("KARANGDADAP *") == "KARANGDADAP")
+        #expect(Layout.normalize("-") == "-")
+        #expect(Layout.normalize("RP 5$") == "RP 5$")
+    }
+
     @Test("Given the column under a KTP photo with the photo's dark lower part above and a dark table to its right, then only the light print between is kept")
     func photoColumnLightPart() throws {
         let w = 200, h = 120

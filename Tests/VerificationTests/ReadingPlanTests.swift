@@ -1,0 +1,66 @@
+import Foundation
+import OCR
+import Testing
+@testable import Verification
+
+/// How the reader chooses its passes: what it measures first, what it need not read twice.
+@Suite("Reading plan")
+struct ReadingPlanTests {
+    @Test("Given words read on a page sloping by 2 degrees, when the page is levelled, then each word's box keeps its size and turns with the page about its centre")
+    func turnedReadingFollowsThePage() {
+        // Given: a line of words 1000 pixels wide sloping down to the right by 2 degrees.
+        let width = 1400, height = 900
+        let slope = 2.0 * .pi / 180
+        let words = (0..<5).map { i -> OCRWord in
+            let x = 200 + i * 200, y = 400 + Int((Double(i * 200) * tan(slope)).rounded())
+            return OCRWord(text: "W\(i)", confidence: 0.9, box: PixelRect(x: x, y: y, w: 120, h: 30), block: 0, line: 0)
+        }
+        let reading = OCRResult(words: words, meanConfidence: 0.9, timedOut: false, milliseconds: 0)
+        // When: it is turned by -2 degrees, as the page is.
+        let level = DocumentAnalysis.turnedReading(reading, degrees: -2, width: width, height: height)
+        // Then: the words stand on one level line and keep their sizes; turning back restores them.
+        let tops = level.words.map(\.box.y)
+        #expect(tops.max()! - tops.min()! <= 1, "\(tops)")
+        #expect(level.words.map(\.box.w) == words.map(\.box.w))
+        #expect(DocumentAnalysis.textSkew(level).map { abs($0) < 0.2 } ?? true)
+        let back = DocumentAnalysis.turnedReading(level, degrees: 2, width: width, height: height)
+        for (a, b) in zip(back.words, words) {
+            #expect(abs(a.box.x - b.box.x) <= 1 && abs(a.box.y - b.box.y) <= 1, "\(a.box) against \(b.box)")
+        }
+    }
+
+    @Test("Given document outlines, then only one of an ID card's proportions lying clear of the photo's edges is read straightened first")
+    func cardOutlines() {
+        let card = Quad(topLeft: (100, 100), topRight: (956, 110), bottomRight: (950, 650), bottomLeft: (96, 640))
+        let kk = Quad(topLeft: (100, 100), topRight: (1514, 100), bottomRight: (1514, 1100), bottomLeft: (100, 1100))
+        let letter = Quad(topLeft: (100, 100), topRight: (800, 100), bottomRight: (800, 1090), bottomLeft: (100, 1090))
+        let upright = Quad(topLeft: (100, 100), topRight: (640, 100), bottomRight: (640, 956), bottomLeft: (100, 956))
+        #expect(DocumentAnalysis.cardShaped(card))
+        #expect(DocumentAnalysis.cardShaped(upright))
+        #expect(!DocumentAnalysis.cardShaped(kk))
+        #expect(!DocumentAnalysis.cardShaped(letter))
+        #expect(DocumentAnalysis.clearOfFrame(card, width: 1200, height: 900))
+        // An outline whose corner is the photo's own corner was partly guessed.
+        let intoTheFrame = Quad(topLeft: (4, 4), topRight: (1211, 73), bottomRight: (1298, 770), bottomLeft: (108, 848))
+        #expect(!DocumentAnalysis.clearOfFrame(intoTheFrame, width: 1320, height: 878))
+    }
+
+    @Test("Given a scanned KTP whose citizenship value the page pass skipped, when read, then the value's cell is read alone and gives WNI")
+    func skippedValueCell() async throws {
+        let path = "corpus/office/ktp-008.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        #expect(result.kind == .ktp)
+        #expect(result.value("kewarganegaraan") == "WNI", "\(result.value("kewarganegaraan") ?? "nothing")")
+        #expect(!result.issues.contains { $0.code == .fieldMissing && $0.field == "kewarganegaraan" })
+    }
+
+    @Test("Given phone photos of KTPs on a table, some read straightened first, when read, then every field the old pass order read is still read and no NIK is wrong",
+          arguments: ["corpus/phone/ktp-003.jpg", "corpus/phone/ktp-006.jpg", "corpus/phone/ktp-008.jpg", "corpus/phone/ktp-010.jpg"])
+    func straightenedFirst(_ path: String) async throws {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        let s = CorpusEvaluation.score(result, truth: try truth(of: path))
+        #expect(result.kind == .ktp)
+        #expect(s.fields.values.allSatisfy { $0 }, "\(path): wrong \(s.fields.filter { !$0.value }.keys.sorted())")
+        #expect(s.confidentlyWrong.isEmpty, "\(path): \(s.confidentlyWrong)")
+    }
+}
