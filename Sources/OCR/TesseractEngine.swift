@@ -125,6 +125,9 @@ public final class TesseractEngine {
     public let configuration: OCRConfiguration
     /// Passes run so far (numbers the images `BERKAS_TRACE_OCR=DIR` keeps).
     private var passes = 0
+    /// Recognitions run by this engine so far, whole pages and regions alike (what a reading
+    /// plan costs, in passes).
+    public private(set) var recognitions = 0
 
     public init(configuration: OCRConfiguration = OCRConfiguration()) throws {
         try configuration.validate()
@@ -145,6 +148,7 @@ public final class TesseractEngine {
 
     public func recognize(_ request: RecognitionRequest) -> OCRResult {
         let start = DispatchTime.now().uptimeNanoseconds
+        recognitions += 1
         TessBaseAPISetPageSegMode(api, TessPageSegMode(rawValue: UInt32(request.segmentation.rawValue)))
         _ = TessBaseAPISetVariable(api, "tessedit_char_whitelist", request.whitelist ?? "")
         TessBaseAPISetImage2(api, request.image.pointer)

@@ -45,6 +45,37 @@ struct ReadingPlanTests {
         #expect(!DocumentAnalysis.clearOfFrame(intoTheFrame, width: 1320, height: 878))
     }
 
+    /// Reads `path` on one of the shared engines and counts the recognitions it cost.
+    static func recognitions(_ path: String) async throws -> (DocumentResult, Int) {
+        let reader = sharedPrecheck.reader
+        let models = reader.models, classifier = reader.classifier
+        let url = fixtureURL(path)
+        return try await reader.pool.withEngine { engine in
+            let before = engine.recognitions
+            let result = DocumentAnalysis(source: .file(url), slot: nil, expected: nil, models: models,
+                                          classifier: classifier, engine: engine).run()
+            return (result, engine.recognitions - before)
+        }
+    }
+
+    @Test("Given a KTP photographed on a table, when read, then it is read straightened first and the photo's own passes are skipped (the card and its NIK: at most 3 recognitions, 6 before)")
+    func photoReadStraightenedOnce() async throws {
+        let path = "corpus/phone/ktp-003.jpg"
+        let (result, passes) = try await Self.recognitions(path)
+        let s = CorpusEvaluation.score(result, truth: try truth(of: path))
+        #expect(passes <= 3, "\(passes) recognitions")
+        #expect(s.fields.values.allSatisfy { $0 }, "wrong \(s.fields.filter { !$0.value }.keys.sorted())")
+    }
+
+    @Test("Given a KTP scanned 1.8 degrees askew, when read, then it is levelled without a second reading and its text is not cropped again (the page and its NIK: 2 recognitions, 4 before)")
+    func scanLevelledWithoutRereading() async throws {
+        let path = "corpus/office/ktp-002.jpg"
+        let (result, passes) = try await Self.recognitions(path)
+        let s = CorpusEvaluation.score(result, truth: try truth(of: path))
+        #expect(passes <= 2, "\(passes) recognitions")
+        #expect(s.fields.values.allSatisfy { $0 }, "wrong \(s.fields.filter { !$0.value }.keys.sorted())")
+    }
+
     @Test("Given a scanned KTP whose citizenship value the page pass skipped, when read, then the value's cell is read alone and gives WNI")
     func skippedValueCell() async throws {
         let path = "corpus/office/ktp-008.jpg"

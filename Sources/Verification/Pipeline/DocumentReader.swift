@@ -110,7 +110,8 @@ struct DocumentAnalysis {
         let deadline = models.limits.pageDeadlineMs
         let engine = self.engine
         // Further passes only while the reading has cost less than a quarter of the deadline,
-        // so a pathological page costs about one deadline, not one per attempt.
+        // so a pathological page costs about one deadline, not one per attempt (a card-shaped
+        // photo whose straightened reading is not taken gets a second quarter for the rest).
         // Counted in this thread's CPU time, so what is read does not depend on how busy the
         // machine is (the engine and its OpenMP work run on this one thread).
         var ocrStart = Self.threadCPUTimeNs()
@@ -409,7 +410,9 @@ struct DocumentAnalysis {
         let reduction = scan.reduction
         // A page that had to be sharpened to be read is a poor capture: none of its values is
         // taken as certain (sharpening also makes confident misreadings).
-        let cap = sharpened ? Self.sharpenedConfidenceCap : 1
+        // So is a page still read poorly after every pass the budget allowed: whether the
+        // sharpened pass ran in time must not decide whether its values count as certain.
+        let cap = sharpened || confidentWords(ocr) < 25 ? Self.sharpenedConfidenceCap : 1
         let mapped = { (f: FieldValue) -> FieldValue in
             var f = Self.toOriginal(f, page: first, reduction: reduction)
             f.confidence = min(f.confidence, cap)

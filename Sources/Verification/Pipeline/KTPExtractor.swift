@@ -149,7 +149,9 @@ struct KTPExtractor: FieldExtractor {
         // busy background (`WNI`); the value's cell, right of the label on its row, is read alone.
         if let column = valueColumn {
             let right = valueTokens.filter { $0.key != "nik" }.compactMap { $0.value.last?.box.maxX }.max() ?? (column + ctx.page.image.width / 3)
-            for field in Self.cellFields where assigned[field] != nil && (valueTokens[field] ?? []).isEmpty {
+            let skipped = Self.cellFields.filter { assigned[$0] != nil && (valueTokens[$0] ?? []).isEmpty }
+            // Many empty values mean a card read poorly, not values skipped: no pass per cell then.
+            for field in skipped where skipped.count <= Self.mostCellPasses {
                 let row = rows[assigned[field]!.row]
                 let rect = PixelRect(x: column - tolerance / 2, y: row.box.y - row.box.h / 4,
                                      w: max(right, column + 4 * tolerance) - column + tolerance, h: row.box.h * 3 / 2)
@@ -269,6 +271,8 @@ struct KTPExtractor: FieldExtractor {
     /// The least confidence of a word read in a value's own cell (a cell of background pattern
     /// reads as low-confidence marks).
     static let cellMinimumConfidence = 0.5
+    /// The most skipped values read in their own cells on one card.
+    static let mostCellPasses = 3
 
     /// The confidence of a name read with a digit in it: below the rules' threshold.
     static let nameWithDigitCap = 0.6

@@ -119,7 +119,7 @@ enum Layout {
     static func normalize(_ s: String) -> String {
         let upper = s.uppercased().replacingOccurrences(of: "\u{2014}", with: "-")
         // A lone bar is a rule or a table border, and a lone `$` or `*` a speck of the card's
-        // pattern, never a word of a value (a lone `-` is: no blood group).
+        // pattern, never a word of a value.
         let collapsed = upper.split(whereSeparator: { $0.isWhitespace })
             .filter { !$0.allSatisfy { "|¦$§®©*^•~_=".contains($0) } }.joined(separator: " ")
         // `!` and `#` are a colon or a rule misread; no printed value begins or ends with one
