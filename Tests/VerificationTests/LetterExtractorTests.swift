@@ -111,3 +111,27 @@ struct LetterGarbledEndDateTests {
         #expect(field.confidence < 0.8)
     }
 }
+
+/// The letter number under the title: a colon read glued to its label (`No.1 91/SKK-SJP/IX/2021`),
+/// or the title and number skipped by the page's layout analysis and read again alone.
+@Suite("Letter numbers on photos")
+struct LetterNumberTests {
+    @Test("Given photographed letters whose number was glued to its label or skipped, when read, then the number is read",
+          arguments: ["corpus/phone/letter-001.jpg", "corpus/phone/letter-003.jpg"])
+    func numberRead(_ path: String) async throws {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)), slot: "employer_letter")
+        let number = try truth(of: path).fields["nomor_surat"] ?? nil
+        #expect(result.kind == .employerLetter)
+        #expect(result.fields["nomor_surat"]?.value == number)
+    }
+
+    /// The title skipped on the page is read with its number: the number is not made up from
+    /// the letterhead's address (`Jl. Jend. Sudirman No. 184`).
+    @Test("Given a photographed letter whose title block was skipped, when read, then no address number is taken for it")
+    func addressIsNoNumber() async throws {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("corpus/phone/letter-003.jpg")), slot: "employer_letter")
+        let number = try #require(result.fields["nomor_surat"]?.value)
+        #expect(number.contains("/"))
+        #expect(!number.hasPrefix("184"))
+    }
+}

@@ -33,10 +33,39 @@ struct LetterExtractor: FieldExtractor {
 
     func extract(_ ctx: PageContext) -> Extraction {
         if let path = ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER_PNG"] { _ = ctx.page.image.writePNG(to: path) }
-        let first = read(ctx.ocr.words, ctx: ctx)
-        guard let closer = LetterSecondLook.closerWords(ctx) else { return first }
-        return LetterSecondLook.merge(first, read(closer, ctx: ctx))
+        var out = read(ctx.ocr.words, ctx: ctx)
+        if let closer = LetterSecondLook.closerWords(ctx) { out = LetterSecondLook.merge(out, read(closer, ctx: ctx)) }
+        if out.fields["nomor_surat"] == nil, let number = headNumber(ctx) { out.fields["nomor_surat"] = number }
+        return out
     }
+
+    /// The letter number read from the lines above the first labelled row (title, number,
+    /// `Yang bertanda tangan`) read again alone as one block: on a photo, Tesseract's layout
+    /// analysis can take an underlined bold title and the number under it for a picture and
+    /// skip both.
+    func headNumber(_ ctx: PageContext) -> FieldValue? {
+        let geo = KKGeometry(words: ctx.ocr.words)
+        let rows = geo.rows(geo.tokens).filter { r in r.tokens.contains { TextMatch.key($0.text).count >= 1 } }
+        guard let first = rows.indices.first(where: { r in
+            rows[r].tokens.contains { TextMatch.fuzzyEquals($0.text, "BERTANDA") }
+                || label(rows[r], index: r).map { ["nama", "jabatan", "nik"].contains($0.field) } == true
+        }) else { return nil }
+        let pitch = Self.pitch(rows), column = Self.column(rows)
+        let block = LetterSecondLook.rows(from: max(0, rows[first].box.y - Self.headLines * pitch), to: rows[first].box.y,
+                                          column: column, pitch: pitch, ctx: ctx)
+        for (i, row) in block.enumerated() {
+            guard let n = label(row, index: i), n.field == "nomor_surat" else { continue }
+            let (fixed, changed) = Self.romanMonths(Self.joinCode(n.value))
+            guard !fixed.isEmpty, fixed.contains(where: \.isNumber) else { continue }
+            // Tesseract gives some long codes read in a block no confidence at all (read alone
+            // they read worse): such a number stands as read, for an officer to confirm.
+            return Layout.field(fixed, n.value, confidence: Layout.confidence(n.value) * (changed ? 0.8 : 1))
+        }
+        return nil
+    }
+
+    /// How many line pitches above the first labelled row the title and number are looked for.
+    static let headLines = 8
 
     func read(_ words: [OCRWord], ctx: PageContext) -> Extraction {
         var out = Extraction()
@@ -232,6 +261,18 @@ struct LetterExtractor: FieldExtractor {
             }
             return nil
         }
+        // A colon read glued to its label as `1`, `l` or `|` (`No.1 91/SKK/IX/2021`): no label
+        // ends in such a glyph, so the label stands without it and the value follows.
+        for k in 1...min(3, t.count - 1) {
+            let last = t[k - 1].text
+            guard last.count >= 3, let glyph = last.last, Self.gluedColonGlyphs.contains(glyph),
+                  match(TextMatch.key(t[..<k].map(\.text).joined())) == nil else { continue }
+            let key = TextMatch.key((t[..<(k - 1)].map(\.text) + [String(last.dropLast())]).joined())
+            if let f = match(key) {
+                let value = Self.withoutStrayMark(Array(t[k...]).filter { !$0.isColon })
+                return value.isEmpty ? nil : Labeled(field: f, row: index, value: value)
+            }
+        }
         // No colon read: a label word, then a gap, then the value.
         for k in 1...min(3, t.count - 1) {
             let key = TextMatch.key(t[..<k].map(\.text).joined())
@@ -261,6 +302,9 @@ struct LetterExtractor: FieldExtractor {
               value[1].box.x - c.box.maxX > c.box.h / 4 else { return value }
         return Array(value.dropFirst())
     }
+
+    /// What a colon printed hard against its label is read as, glued to the label's last word.
+    static let gluedColonGlyphs: Set<Character> = ["1", "l", "I", "|", "!", ";", "i"]
 
     private func match(_ key: String) -> String? {
         guard !key.isEmpty else { return nil }

@@ -50,10 +50,16 @@ enum LetterSecondLook {
     /// line pitches (place and date, the closing, the signature space, name and position): on a
     /// photo, the table under the page would otherwise darken the whole region's threshold.
     static func rows(below top: Int, column: ClosedRange<Int>, pitch: Int, ctx: PageContext) -> [TextRow] {
+        rows(from: top, to: top + 12 * pitch, column: column, pitch: pitch, ctx: ctx)
+    }
+
+    /// The rows between `top` and `bottom` (page pixels) across the text column, read as one
+    /// block of text at the target word height, their boxes in the page's pixels.
+    static func rows(from top: Int, to bottom: Int, column: ClosedRange<Int>, pitch: Int, ctx: PageContext) -> [TextRow] {
         let image = ctx.page.image
         let y = max(0, top - 4)
         let x0 = max(0, column.lowerBound - pitch), x1 = min(image.width, column.upperBound + pitch)
-        let h = min(image.height - y, 12 * pitch)
+        let h = min(image.height - y, bottom - y)
         guard h > 40, x1 - x0 > 40, let crop = image.cropped(PixelRect(x: x0, y: y, w: x1 - x0, h: h)) else { return [] }
         let factor = enlargement(ctx) ?? 1
         guard let big = factor != 1 ? crop.scaled(by: factor) : crop else { return [] }
@@ -66,7 +72,7 @@ enum LetterSecondLook {
         }
         let geo = KKGeometry(words: words)
         if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] != nil {
-            FileHandle.standardError.write(Data("lower block from \(y) x\(factor): \(result.text)\n".utf8))
+            FileHandle.standardError.write(Data("block from \(y) to \(y + h) x\(factor): \(result.text)\n".utf8))
         }
         return geo.rows(geo.tokens).filter { r in r.tokens.contains { !TextMatch.key($0.text).isEmpty } }
     }
