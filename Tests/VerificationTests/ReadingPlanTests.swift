@@ -94,4 +94,26 @@ struct ReadingPlanTests {
         #expect(s.fields.values.allSatisfy { $0 }, "\(path): wrong \(s.fields.filter { !$0.value }.keys.sorted())")
         #expect(s.confidentlyWrong.isEmpty, "\(path): \(s.confidentlyWrong)")
     }
+
+    @Test("Given a dark, blurred photo whose text layout analysis cannot find, when read with a short deadline, then a fallback pass stopped at its share of the deadline is not taken")
+    func furtherPassesStopAtTheirShare() async throws {
+        let reader = sharedPrecheck.reader
+        // 2 s for the page's first reading, 0.5 s for each further one: a uniform block of this
+        // page's specks takes seconds.
+        let models = { var m = reader.models; m.limits.pageDeadlineMs = 2000; return m }()
+        let classifier = reader.classifier
+        let url = fixtureURL("corpus/poor/kk-001.jpg")
+        let result = try await reader.pool.withEngine { engine in
+            DocumentAnalysis(source: .file(url), slot: "kk", expected: nil, models: models, classifier: classifier, engine: engine).run()
+        }
+        // The specks a cut-short block pass read are not the page's reading.
+        #expect(result.quality.words < 50, "\(result.quality.words) words kept")
+    }
+
+    @Test("Given page deadlines, then a fallback pass may take a quarter of it, never nothing")
+    func furtherPassDeadlines() {
+        #expect(DocumentAnalysis.furtherPassDeadline(pageDeadlineMs: 20_000) == 5_000)
+        #expect(DocumentAnalysis.furtherPassDeadline(pageDeadlineMs: 2_000) == 500)
+        #expect(DocumentAnalysis.furtherPassDeadline(pageDeadlineMs: 2) == 1)
+    }
 }

@@ -119,11 +119,17 @@ struct DocumentAnalysis {
         let withinBudget = { Self.threadCPUTimeNs() &- ocrStart < budgetNs }
         // Tesseract's page layout analysis can take a photographed card's dark border and
         // shading for a picture and read almost nothing; one uniform block then reads it all.
+        // A reading of the page's layout may take the whole deadline (a KK straightened to 3200
+        // pixels takes 5-7 s); a fallback or check, a quarter of it: on a page of noise (a dark,
+        // blurred photo whose text layout analysis cannot find) one uniform block reads
+        // thousands of specks as words for as long as it is let.
+        let furtherDeadline = Self.furtherPassDeadline(pageDeadlineMs: deadline)
         func recognizePage(_ image: Pix) -> OCRResult {
             let auto = engine.recognize(RecognitionRequest(image: image, segmentation: .auto, deadlineMs: deadline))
             guard confidentWords(auto) < 25, !auto.timedOut, withinBudget() else { return auto }
-            let block = engine.recognize(RecognitionRequest(image: image, segmentation: .singleBlock, deadlineMs: deadline))
-            return confidentWords(block) > confidentWords(auto) ? block : auto
+            let block = engine.recognize(RecognitionRequest(image: image, segmentation: .singleBlock, deadlineMs: furtherDeadline))
+            Self.trace("single block: \(confidentWords(block)) confident words against \(confidentWords(auto))\(block.timedOut ? ", stopped at its deadline" : "")")
+            return !block.timedOut && confidentWords(block) > confidentWords(auto) ? block : auto
         }
         var first = firstPage
         // A blank page (a stray dot, a page number) is not read at all: background
@@ -280,7 +286,7 @@ struct DocumentAnalysis {
         if !blankPage, withinBudget(), confidentWords(ocr) < 25 || illegible(),
            let turned = first.turned(quarterTurns: 2) {
             // Page layout analysis alone: text the right way up reads at once.
-            let again = engine.recognize(RecognitionRequest(image: turned.image, segmentation: .auto, deadlineMs: deadline))
+            let again = engine.recognize(RecognitionRequest(image: turned.image, segmentation: .auto, deadlineMs: furtherDeadline))
             if again.meanConfidence >= ocr.meanConfidence + 0.15,
                confidentWords(again) >= max(10, confidentWords(ocr) * 11 / 10) {
                 first = turned
@@ -333,7 +339,7 @@ struct DocumentAnalysis {
                 let doc = documentRegion ?? whole
                 let band = PixelRect(x: doc.x, y: doc.y, w: doc.w, h: max(1, doc.h * 3 / 10))
                 if let top = band.clipped(width: whole.w, height: whole.h).flatMap({ located.original.cropped($0) }) {
-                    let title = engine.recognize(RecognitionRequest(image: top, segmentation: .singleBlock, deadlineMs: deadline))
+                    let title = engine.recognize(RecognitionRequest(image: top, segmentation: .singleBlock, deadlineMs: furtherDeadline))
                     let again = classifier.classify(words: ocr.words + title.words, width: docWidth, height: docHeight,
                                                     minimumWordConfidence: 0.1)
                     if again.kind != .unknown, again.confidence >= 0.6 { (guess, sureness) = again }
@@ -487,6 +493,11 @@ struct DocumentAnalysis {
         }
         return turned
     }
+
+    /// The deadline of a fallback or check pass (a page read as one uniform block, a page tried
+    /// upside down): a quarter of the page's (the share of it the further passes may spend in
+    /// all), at least a millisecond.
+    static func furtherPassDeadline(pageDeadlineMs: Int) -> Int { max(1, pageDeadlineMs / 4) }
 
     /// The median height of the words read with confidence, in the page's pixels; nil with none.
     static func medianTextHeight(_ ocr: OCRResult) -> Int? {
