@@ -19,7 +19,7 @@ public enum DocumentLocator {
         // than the near side of the table) or where the document has a dark band (a letterhead's
         // black banner on a dark table): it then runs into the frame's edge or is no document's
         // shape. The page's own edges still stand out there.
-        if c.map({ touchesFrame($0) || !outline(of: $0).isPlausibleDocument }) ?? true, let edges = edgeOutline(copy) {
+        if let c, touchesFrame(c) || !outline(of: c).isPlausibleDocument, let edges = edgeOutline(copy) {
             let xs = edges.corners.map(\.0), ys = edges.corners.map(\.1)
             let box = PixelRect(x: Int(xs.min()!) - 3, y: Int(ys.min()!) - 3,
                                 w: Int(xs.max()! - xs.min()!) + 7, h: Int(ys.max()! - ys.min()!) + 7)
