@@ -438,9 +438,13 @@ struct KKExtractor: FieldExtractor {
             return KKText.digits(nik).count <= 17 && Double(m.band.h) < 0.9 * pitch + Double(height)
         }
         let matched = KKRowAlignment.align(rowY, to: anchors, pitch: pitch)
+        // A column read alone only fills the cells the page rows left empty, so it is read only
+        // when a row lined up with a NIK line lacks that cell (or no page row lined up with it):
+        // a KK whose page pass read every member row whole needs none of these readings.
+        let pageRows = nikLines.indices.map { k -> MemberRow? in matched[k].flatMap { single[$0] ? members[$0] : nil } }
         var others: [String: [Int: KKCellLine]] = [:]
         for (field, whitelist) in [("nama", nil), ("jenis_kelamin", "ABEIKLMNPRU-"), ("tanggal_lahir", "0123456789-")] as [(String, String?)] {
-            guard let s = strip(field) else { continue }
+            guard pageRows.contains(where: { ($0?.cells[field] ?? []).isEmpty }), let s = strip(field) else { continue }
             let lines = s.read(ctx, whitelist: whitelist)
             let pairs = KKRowAlignment.align(lines.map(\.y), to: anchors, pitch: pitch)
             others[field] = pairs.mapValues { lines[$0] }
