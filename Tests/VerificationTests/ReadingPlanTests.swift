@@ -116,4 +116,16 @@ struct ReadingPlanTests {
         #expect(DocumentAnalysis.furtherPassDeadline(pageDeadlineMs: 2_000) == 500)
         #expect(DocumentAnalysis.furtherPassDeadline(pageDeadlineMs: 2) == 1)
     }
+
+    @Test("Given a scanned KK whose page pass read every member row whole, when read, then only its NIK column is read again (the page, the NIK column and the KK number: at most 5 recognitions, 8 before) and every member NIK is exact")
+    func kkColumnsReadOnlyWhenNeeded() async throws {
+        let path = "corpus/clean/kk-001.png"
+        let (result, passes) = try await Self.recognitions(path)
+        let truth = try truth(of: path)
+        #expect(passes <= 5, "\(passes) recognitions")
+        let read = Set((result.members ?? []).compactMap { $0["nik"]?.value })
+        let printed = (truth.members ?? []).compactMap { $0["nik"] ?? nil }
+        #expect(!printed.isEmpty)
+        #expect(printed.allSatisfy { read.contains($0) }, "read \(read.sorted()), printed \(printed)")
+    }
 }
