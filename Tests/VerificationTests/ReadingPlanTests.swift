@@ -95,7 +95,7 @@ struct ReadingPlanTests {
         #expect(s.confidentlyWrong.isEmpty, "\(path): \(s.confidentlyWrong)")
     }
 
-    @Test("Given a dark, blurred photo whose text layout analysis cannot find, when read with a short deadline, then a fallback pass stopped at its share of the deadline is not taken")
+    @Test("Given a dark, blurred photo whose text layout analysis cannot find, when read with a short deadline, then the specks its fallback passes read are not the page's reading")
     func furtherPassesStopAtTheirShare() async throws {
         let reader = sharedPrecheck.reader
         // 2 s for the page's first reading, 0.5 s for each further one: a uniform block of this
@@ -108,6 +108,18 @@ struct ReadingPlanTests {
         }
         // The specks a cut-short block pass read are not the page's reading.
         #expect(result.quality.words < 50, "\(result.quality.words) words kept")
+    }
+
+    @Test("Given a layout pass that read little, then a single-block reading is taken only when it reads more confident words and was not cut short at its deadline")
+    func fallbackTakenOnlyWhole() {
+        func reading(_ confident: Int, timedOut: Bool = false) -> OCRResult {
+            let words = (0..<confident).map { OCRWord(text: "KATA\($0)", confidence: 0.9, box: PixelRect(x: $0 * 60, y: 10, w: 50, h: 20)) }
+                + [OCRWord(text: "xx", confidence: 0.2, box: PixelRect(x: 0, y: 50, w: 20, h: 20))]
+            return OCRResult(words: words, meanConfidence: 0.8, timedOut: timedOut, milliseconds: 0)
+        }
+        #expect(DocumentAnalysis.takesFallback(reading(30), over: reading(10)))
+        #expect(!DocumentAnalysis.takesFallback(reading(10), over: reading(10)))
+        #expect(!DocumentAnalysis.takesFallback(reading(30, timedOut: true), over: reading(10)))
     }
 
     @Test("Given page deadlines, then a fallback pass may take a quarter of it, never nothing")

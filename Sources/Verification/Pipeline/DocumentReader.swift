@@ -106,7 +106,7 @@ struct DocumentAnalysis {
         clock.lap("normalize")
 
         // recognize
-        let confidentWords = { (r: OCRResult) in r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count }
+        let confidentWords = Self.confidentWordCount
         let deadline = models.limits.pageDeadlineMs
         let engine = self.engine
         // Further passes only while the reading has cost less than a quarter of the deadline,
@@ -129,7 +129,7 @@ struct DocumentAnalysis {
             guard confidentWords(auto) < 25, !auto.timedOut, withinBudget() else { return auto }
             let block = engine.recognize(RecognitionRequest(image: image, segmentation: .singleBlock, deadlineMs: furtherDeadline))
             Self.trace("single block: \(confidentWords(block)) confident words against \(confidentWords(auto))\(block.timedOut ? ", stopped at its deadline" : "")")
-            return !block.timedOut && confidentWords(block) > confidentWords(auto) ? block : auto
+            return Self.takesFallback(block, over: auto) ? block : auto
         }
         var first = firstPage
         // A blank page (a stray dot, a page number) is not read at all: background
@@ -498,6 +498,18 @@ struct DocumentAnalysis {
     /// upside down): a quarter of the page's (the share of it the further passes may spend in
     /// all), at least a millisecond.
     static func furtherPassDeadline(pageDeadlineMs: Int) -> Int { max(1, pageDeadlineMs / 4) }
+
+    /// Whether the single-block fallback's reading replaces the layout pass's: it must read more
+    /// words with confidence, and must have run to its end (one cut short at its deadline has
+    /// read a page of specks, or only part of the page).
+    static func takesFallback(_ block: OCRResult, over auto: OCRResult) -> Bool {
+        !block.timedOut && confidentWordCount(block) > confidentWordCount(auto)
+    }
+
+    /// Words of two characters or more read with confidence 0.6 or more.
+    static func confidentWordCount(_ r: OCRResult) -> Int {
+        r.words.filter { $0.confidence >= 0.6 && $0.text.count >= 2 }.count
+    }
 
     /// The median height of the words read with confidence, in the page's pixels; nil with none.
     static func medianTextHeight(_ ocr: OCRResult) -> Int? {

@@ -50,7 +50,7 @@ enum LetterSecondLook {
     /// line pitches (place and date, the closing, the signature space, name and position): on a
     /// photo, the table under the page would otherwise darken the whole region's threshold.
     static func rows(below top: Int, column: ClosedRange<Int>, pitch: Int, ctx: PageContext) -> [TextRow] {
-        rows(from: top, to: top + 12 * pitch, column: column, pitch: pitch, ctx: ctx)
+        rows(from: top, to: max(0, top - 4) + 12 * pitch, column: column, pitch: pitch, ctx: ctx)
     }
 
     /// The rows between `top` and `bottom` (page pixels) across the text column, read as one
