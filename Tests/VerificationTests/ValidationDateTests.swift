@@ -42,6 +42,8 @@ struct ValidationDateTests {
         ("17 Oki 2023", "2023-10-17"),
         ("17 Agn 2019", "2019-08-17"),
         ("5 Noy 2021", "2021-11-05"),
+        ("26 Marot 2008", "2008-03-26"),
+        ("12 Aprll 2010", "2010-04-12"),
     ])
     func normalises(printed: String, iso: String) {
         #expect(IndonesianDate.normalize(printed) == iso)
@@ -51,7 +53,7 @@ struct ValidationDateTests {
         "31-02-2020", "29-02-2019", "32-01-2020", "28-13-2020", "28 Foo 2020", "28-04-20", "SEUMUR HIDUP", "",
         "28 - - 04 2020",
         // One misread letter that could be either of two months, or a misread first letter.
-        "5 Jui 2021", "5 Mab 2021", "5 Oes 2021",
+        "5 Jui 2021", "5 Mab 2021", "5 Oes 2021", "26 Narot 2008",
     ])
     func rejects(text: String) {
         #expect(IndonesianDate.parse(text) == nil)

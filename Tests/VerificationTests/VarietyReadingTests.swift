@@ -50,6 +50,19 @@ struct VarietyReadingTests {
         #expect(CorpusEvaluation.same(result.value("tanggal_lahir"), t.fields["tanggal_lahir"] ?? nil))
     }
 
+    @Test("Given a phone photo of a KTP whose NIK the page and line passes misread differently, when read, then the templates' clear reading stands and the citizenship beside the signature is read in its cell")
+    func templatesOverPageAndCellBesideSignature() async throws {
+        // Templates `...0964` (every digit told clearly from the next best), the line pass
+        // `3324...0454` (also a valid NIK), the page pass `...0954`: the page's reading used to win.
+        // `WNI` was read with the signature beside it as `ha, ITN`.
+        let (result, t) = try await read("v-phone/ktp-005.jpg")
+        let nik = try #require(result.fields["nik"])
+        #expect(nik.value == t.fields["nik"] ?? nil, "\(nik.value ?? "nothing")")
+        #expect(nik.confidence < 0.8, "two valid readings disagree: \(nik.confidence)")
+        #expect(result.value("kewarganegaraan") == "WNI", "\(result.value("kewarganegaraan") ?? "nothing")")
+        #expect((result.fields["kewarganegaraan"]?.confidence ?? 0) >= 0.8)
+    }
+
     @Test("Given a letter numbered `No. 294/...` without a colon, when read, then the number is found and never wrongly trusted")
     func numberWithoutColon() async throws {
         try await expectRead(["nama", "nik", "jabatan", "tanggal_mulai", "tanggal_berakhir", "alasan_berhenti"],

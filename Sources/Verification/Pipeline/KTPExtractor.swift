@@ -150,14 +150,28 @@ struct KTPExtractor: FieldExtractor {
         if let column = valueColumn {
             let right = valueTokens.filter { $0.key != "nik" }.compactMap { $0.value.last?.box.maxX }.max() ?? (column + ctx.page.image.width / 3)
             let skipped = Self.cellFields.filter { assigned[$0] != nil && (valueTokens[$0] ?? []).isEmpty }
+            // So is a closed-vocabulary value read as none of its values (`WNI` read with the
+            // signature beside it as `ha, ITN`); its cell's reading is taken only when it is one.
+            let unsnapped = Self.closedVocabularies.filter { field, vocabulary in
+                guard let t = valueTokens[field], !t.isEmpty else { return false }
+                return Vocabulary.snap(Layout.normalize(t), to: vocabulary, minimum: Self.vocabularySnap) == nil
+            }.map(\.key).sorted()
             // Many empty values mean a card read poorly, not values skipped: no pass per cell then.
-            for field in skipped where skipped.count <= Self.mostCellPasses {
+            for field in skipped + unsnapped where skipped.count + unsnapped.count <= Self.mostCellPasses {
                 let row = rows[assigned[field]!.row]
-                let rect = PixelRect(x: column - tolerance / 2, y: row.box.y - row.box.h / 4,
-                                     w: max(right, column + 4 * tolerance) - column + tolerance, h: row.box.h * 3 / 2)
+                // The cell is as high as the label's letters with their height again as margin,
+                // around the label's middle: a row box can also hold a signature or a photo's edge.
+                let label = row.tokens.prefix(assigned[field]!.valueStart).filter { !$0.isColon }.map(\.box)
+                let (middle, height) = label.isEmpty ? (row.box.midY, row.box.h)
+                    : (label.map(\.midY).sorted()[label.count / 2], min(row.box.h, label.map(\.h).sorted()[label.count / 2]))
+                let rect = PixelRect(x: column - tolerance / 2, y: middle - height,
+                                     w: max(right, column + 4 * tolerance) - column + tolerance, h: 2 * height)
                 let words = ctx.recognize(rect, segmentation: .singleLine).words
                 let cell = words.flatMap(Layout.split).filter { !$0.isColon && $0.box.x >= column - tolerance && $0.confidence >= Self.cellMinimumConfidence }
-                if let first = Layout.segments(cell, gap: bigGap).first { valueTokens[field] = first }
+                guard let first = Layout.segments(cell, gap: bigGap).first else { continue }
+                if let vocabulary = Self.closedVocabularies[field], !skipped.contains(field),
+                   Vocabulary.snap(Layout.normalize(first), to: vocabulary, minimum: Self.vocabularySnap) == nil { continue }
+                valueTokens[field] = first
             }
         }
         // Rows that no label claimed: address continuations and the photo column text.
@@ -218,9 +232,9 @@ struct KTPExtractor: FieldExtractor {
         }
         if out.fields["golongan_darah"] == nil, let t = bloodElsewhere(rows) { out.fields["golongan_darah"] = t }
         if let t = valueTokens["rt_rw"], !t.isEmpty { out.fields["rt_rw"] = rtRw(t) }
-        snapVocabulary("agama", valueTokens, Vocabulary.religion, into: &out)
-        snapVocabulary("status_perkawinan", valueTokens, Vocabulary.marital, into: &out)
-        snapVocabulary("kewarganegaraan", valueTokens, Vocabulary.citizenship, into: &out)
+        for (field, vocabulary) in Self.closedVocabularies.sorted(by: { $0.key < $1.key }) {
+            snapVocabulary(field, valueTokens, vocabulary, into: &out)
+        }
         if let t = valueTokens["berlaku_hingga"], !t.isEmpty {
             let text = Layout.normalize(t)
             if let s = Vocabulary.snap(text, to: ["SEUMUR HIDUP"], minimum: 0.7) {
@@ -273,6 +287,11 @@ struct KTPExtractor: FieldExtractor {
     static let cellMinimumConfidence = 0.5
     /// The most skipped values read in their own cells on one card.
     static let mostCellPasses = 3
+    /// Values printed from a closed list, on their label's row, snapped to the list.
+    static let closedVocabularies = ["agama": Vocabulary.religion, "status_perkawinan": Vocabulary.marital,
+                                     "kewarganegaraan": Vocabulary.citizenship]
+    /// How like one of its list's values a closed-vocabulary value must read to be snapped to it.
+    static let vocabularySnap = 0.6
 
     /// The confidence of a name read with a digit in it: below the rules' threshold.
     static let nameWithDigitCap = 0.6
@@ -704,7 +723,7 @@ struct KTPExtractor: FieldExtractor {
     private func snapVocabulary(_ field: String, _ values: [String: [Token]], _ vocabulary: [String], into out: inout Extraction) {
         guard let t = values[field], !t.isEmpty else { return }
         let text = Layout.normalize(t)
-        if let s = Vocabulary.snap(text, to: vocabulary, minimum: 0.6) {
+        if let s = Vocabulary.snap(text, to: vocabulary, minimum: Self.vocabularySnap) {
             out.fields[field] = Layout.field(s.0, t, confidence: Layout.confidence(t) * s.1)
         } else {
             out.fields[field] = Layout.field(text, t, confidence: Layout.confidence(t) * 0.4)
@@ -927,7 +946,15 @@ struct KTPExtractor: FieldExtractor {
         // The page's own reading of the line is a third opinion: in a plain sans or mono face
         // (not OCR-A) it is often the only exact one.
         let pageDigits = value.map(\.text).joined().filter { !":;.,".contains($0) }
-        if pageDigits.count == 16, pageDigits.allSatisfy(\.isNumber), pageDigits != decision.value {
+        // It does not overrule the templates where they read a valid NIK, telling a digit
+        // clearly from every other where the page differs (phone v-ktp-005: templates `...0964`,
+        // the line `...0454`, the page `...0954`).
+        let templateDigits = String(glyphs.map(\.digit))
+        let templatesSure = glyphs.count == 16 && decision.value == templateDigits && decision.confidence >= 0.5
+            && zip(templateDigits, pageDigits).enumerated().contains { i, pair in
+                pair.0 != pair.1 && glyphs[i].score - glyphs[i].secondScore >= NIKReader.unsureMargin
+            }
+        if pageDigits.count == 16, pageDigits.allSatisfy(\.isNumber), pageDigits != decision.value, !templatesSure {
             let page = reader.decide(glyphs: [], tesseract: pageDigits, tesseractConfidence: Layout.confidence(value),
                                      printedBirthDate: birth, printedSex: sex)
             if let v = page.value, page.confidence > decision.confidence {

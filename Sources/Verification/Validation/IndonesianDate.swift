@@ -356,6 +356,14 @@ public enum IndonesianDate {
             }.map(\.value))
             return near.count == 1 ? near.first : nil
         }
+        // One misread letter after the first in a five-letter name (`MAROT` for `MARET`), when
+        // only one month's name is that close.
+        if word.count == 5 {
+            let near = Set(months.filter { name, _ in
+                name.count == 5 && name.first == word.first && TextDistance.levenshtein(word, name) == 1
+            }.map(\.value))
+            return near.count == 1 ? near.first : nil
+        }
         // One misread letter in a full name of six letters or more (`PEBRUAR1`, `DESEMBFR`).
         guard word.count >= 6 else { return nil }
         var best: (Int, Int)? = nil
