@@ -75,6 +75,20 @@ struct LetterReadingTests {
         #expect(LetterExtractor.afterDateLine([row(["Hormat", "kami,"]), row(["SUTRISNO"])]) == nil)
     }
 
+    @Test("a closing line whose year is unreadable still gives its place; a full date or a sentence does not")
+    func placeBeforeUnreadYear() {
+        func tokens(_ words: [String]) -> [Token] { words.enumerated().map { token($0.element, x: $0.offset * 150) } }
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["Tegal,", "7", "Juli", "MEI"]))?.map(\.text) == ["Tegal,"])
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["Kota", "Tegal,", "7", "Juli"]))?.map(\.text) == ["Kota", "Tegal,"])
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["'", "Tegal,", "07", "Jul", "2O2"]))?.map(\.text) == ["Tegal,"])
+        // A date that reads is `placeAndDate`'s line.
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["Tegal,", "7", "Juli", "2023"])) == nil)
+        // No month after the day, no comma after the place, or a sentence.
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["Tegal,", "7", "orang", "MEI"])) == nil)
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["Tegal", "7", "Juli", "MEI"])) == nil)
+        #expect(LetterExtractor.placeBeforeUnreadYear(tokens(["dan", "selama", "bekerja,", "7", "Juli"])) == nil)
+    }
+
     @Test("a signer's name misshapen by a stamp or pen stroke across it is told from a printed name")
     func nameShapes() {
         for name in ["SUTRISNO", "Supriyadi Ansori, S.Psi.", "Erna, S.E.", "Tri Kurniawan, S.Psi.", "H. Ahmad Fauzi",

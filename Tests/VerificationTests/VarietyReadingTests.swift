@@ -63,6 +63,28 @@ struct VarietyReadingTests {
         #expect((result.fields["kewarganegaraan"]?.confidence ?? 0) >= 0.8)
     }
 
+    @Test("Given a photographed letter whose closing year is unreadable, when read, then its place and signer are found, below trust")
+    func closingWithoutYear() async throws {
+        // The closing reads `Tegal, 7 Juli MEI`: no date, so no closing line was found at all.
+        let (result, t) = try await read("v-phone/letter-003.jpg")
+        for name in ["kota_surat", "penandatangan"] {
+            let field = try #require(result.fields[name], "\(name) not found")
+            #expect(CorpusEvaluation.same(field.value, t.fields[name] ?? nil), "\(name): \(field.value ?? "nothing")")
+            #expect(field.confidence < 0.8, "\(name) at \(field.confidence)")
+        }
+        #expect(result.value("tanggal_surat") == nil)
+    }
+
+    @Test("Given a photographed letter whose start month is read `Marot` by one reading, when read, then that reading's date is taken, below trust")
+    func startMonthMisread() async throws {
+        // The other reading gives `16 Maret 2008`; `26 Marot 2008` was no date, so the wrong day
+        // stood alone with 0.79.
+        let (result, t) = try await read("v-phone/letter-001.jpg")
+        let start = try #require(result.fields["tanggal_mulai"])
+        #expect(start.value == t.fields["tanggal_mulai"] ?? nil, "\(start.value ?? "nothing")")
+        #expect(start.confidence < 0.8, "the two readings disagree: \(start.confidence)")
+    }
+
     @Test("Given a letter numbered `No. 294/...` without a colon, when read, then the number is found and never wrongly trusted")
     func numberWithoutColon() async throws {
         try await expectRead(["nama", "nik", "jabatan", "tanggal_mulai", "tanggal_berakhir", "alasan_berhenti"],

@@ -146,6 +146,18 @@ struct LetterExtractor: FieldExtractor {
                 break
             }
         }
+        // `Tegal, 7 Juli MEI`: the closing's place and day stand, its year is unreadable. The
+        // place is taken and the signer looked for under the line, neither of them certain.
+        var signedUnderPartialDate: FieldValue? = nil
+        if placeRow == nil, let r = rows.indices.last(where: { $0 > lastLabelRow && Self.placeBeforeUnreadYear(rows[$0].tokens) != nil }),
+           let pt = Self.placeBeforeUnreadYear(rows[r].tokens) {
+            let place = Self.printed(pt).trimmingCharacters(in: CharacterSet(charactersIn: ",. "))
+            out.fields["kota_surat"] = Layout.field(place, pt, confidence: min(Layout.confidence(pt), Self.unanchoredSignerCap))
+            if var s = signer(Array(rows[(r + 1)...]), company: out.fields["perusahaan"]?.value, blockName: signerBlockNama) {
+                s.confidence = min(s.confidence, Self.unanchoredSignerCap)
+                signedUnderPartialDate = s
+            }
+        }
 
         // Body: between the employee block and the place/date line.
         let bodyRows = Array(rows[min(rows.count, lastLabelRow + 1)..<(placeRow ?? rows.count)])
@@ -156,7 +168,7 @@ struct LetterExtractor: FieldExtractor {
         if let j = out.fields["jabatan"], let body = Self.bodyRole(bodyRows, like: j) { out.fields["jabatan"] = body }
 
         var closing = placeRow.map { Array(rows[($0 + 1)...]) } ?? []
-        var signed = signer(closing, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
+        var signed = placeRow == nil ? signedUnderPartialDate : signer(closing, company: out.fields["perusahaan"]?.value, blockName: signerBlockNama)
         // A stamp and a signature beside the closing lines often make Tesseract's layout
         // analysis skip the whole block: it is read again alone, as one block of text, larger.
         if placeRow == nil || signed == nil {
@@ -236,6 +248,23 @@ struct LetterExtractor: FieldExtractor {
 
     /// The most a signer found under a date line that could not be read is trusted.
     static let unanchoredSignerCap = 0.75
+
+    /// The place tokens of a closing's `Place, day month` line whose year is missing or
+    /// unreadable (`Tegal, 7 Juli MEI`); nil for any other line, a full date included.
+    static func placeBeforeUnreadYear(_ tokens: [Token]) -> [Token]? {
+        var t = tokens[...]
+        while let f = t.first, TextMatch.key(f.text).isEmpty { t = t.dropFirst() }
+        guard let comma = t.prefix(3).firstIndex(where: { $0.text.hasSuffix(",") }), comma + 2 < t.endIndex else { return nil }
+        let place = Array(t[t.startIndex...comma])
+        let words = place.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }
+        guard words.allSatisfy({ w in w.count >= 2 && w.allSatisfy { $0.isLetter || $0 == "." } && w.first!.isUppercase }) else { return nil }
+        let day = t[comma + 1].text, month = TextMatch.key(t[comma + 2].text)
+        guard let d = Int(day), (1...31).contains(d), IndonesianDate.monthNumber(month) != nil else { return nil }
+        // A year that was read makes it a date line for `placeAndDate`, not this.
+        let text = t.map(\.text).joined(separator: " ")
+        guard IndonesianDate.find(in: text).isEmpty else { return nil }
+        return place
+    }
 
     /// The rows after the last one that looks like the closing's date line (a year's four
     /// digits, or a `tanggal` label), even when no date can be read from it; nil without one.
