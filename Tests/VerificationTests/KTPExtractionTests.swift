@@ -69,6 +69,21 @@ struct KTPExtractionTests {
         #expect((result.fields["nik"]?.confidence ?? 1) < 0.8)
     }
 
+    @Test("Given a photographed KTP whose date of issue the page pass misreads with confidence, when read, then it is not trusted; clean issue dates stay trusted")
+    func issueDateSecondOpinion() async throws {
+        // Page pass: `21-02-2022` at 0.96 for `27-02-2022`; read alone on its line: `27-02-2022`.
+        let path = "corpus/phone/ktp-002.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        let issued = try #require(result.fields["tanggal_terbit"])
+        #expect(issued.value == (try truth(of: path).fields["tanggal_terbit"] ?? nil) || issued.confidence < 0.8,
+                "\(issued.value ?? "nothing") at \(issued.confidence)")
+        for clean in ["corpus/clean/ktp-001.png", "corpus/clean/ktp-007.png"] {
+            let r = await sharedPrecheck.reader.read(.file(fixtureURL(clean)))
+            #expect(r.value("tanggal_terbit") == (try truth(of: clean).fields["tanggal_terbit"] ?? nil))
+            #expect((r.fields["tanggal_terbit"]?.confidence ?? 0) >= 0.8, "\(clean)")
+        }
+    }
+
     @Test("Given a photographed KTP whose page crop stops short of the photo column, when read, then the place and date of issue are read")
     func issueUnderThePhoto() async throws {
         let path = "variety/corpus/v-phone/ktp-006.jpg"

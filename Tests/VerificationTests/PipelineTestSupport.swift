@@ -8,6 +8,16 @@ func fixtureURL(_ path: String) -> URL { pipelineRoot.appendingPathComponent("fi
 
 /// The real pipeline (Tesseract engines, models/), loaded once for the whole test run.
 let sharedPrecheck: Precheck = {
+    // `berkas` sets the limit for itself (Sources/berkas/OpenMPLimit.swift); a test process
+    // cannot, since libgomp reads it when loaded. Without it the engines' OpenMP threads fight
+    // for the cores and photos' extra passes run out of budget: phone KK tests fail.
+    if getenv("OMP_THREAD_LIMIT") == nil {
+        FileHandle.standardError.write(Data("""
+            WARNING: OMP_THREAD_LIMIT is not set; photo readings will differ from berkas's and \
+            some photo tests fail. Run scripts/test.sh, or OMP_THREAD_LIMIT=1 swift test.
+
+            """.utf8))
+    }
     do {
         return try Precheck.load(workers: 2, modelDirectory: pipelineRoot.appendingPathComponent("models"))
     } catch {
