@@ -67,12 +67,12 @@ struct ReadingPlanTests {
         #expect(s.fields.values.allSatisfy { $0 }, "wrong \(s.fields.filter { !$0.value }.keys.sorted())")
     }
 
-    @Test("Given a KTP scanned 1.8 degrees askew, when read, then it is levelled without a second reading and its text is not cropped again (the page and its NIK: 2 recognitions, 4 before)")
+    @Test("Given a KTP scanned 1.8 degrees askew, when read, then it is levelled without a second reading and its text is not cropped again (the page, its NIK and the second reading of its date of issue: 3 recognitions, 5 before)")
     func scanLevelledWithoutRereading() async throws {
         let path = "corpus/office/ktp-002.jpg"
         let (result, passes) = try await Self.recognitions(path)
         let s = CorpusEvaluation.score(result, truth: try truth(of: path))
-        #expect(passes <= 2, "\(passes) recognitions")
+        #expect(passes <= 3, "\(passes) recognitions")
         #expect(s.fields.values.allSatisfy { $0 }, "wrong \(s.fields.filter { !$0.value }.keys.sorted())")
     }
 
