@@ -19,7 +19,11 @@ public enum DocumentLocator {
         // than the near side of the table) or where the document has a dark band (a letterhead's
         // black banner on a dark table): it then runs into the frame's edge or is no document's
         // shape. The page's own edges still stand out there.
-        if let c, touchesFrame(c) || !outline(of: c).isPlausibleDocument, let edges = edgeOutline(copy) {
+        // Where no threshold parts a document from its background at all (a white page on a pale
+        // table), its edges may still: taken then only when the photo steps up in brightness
+        // along most of each side, not at one crossing of a line at the wrong slope.
+        if c.map({ touchesFrame($0) || !outline(of: $0).isPlausibleDocument }) ?? true,
+           let edges = edgeOutline(copy, minimumCoverage: c == nil ? Self.lowContrastEdgeCoverage : 0) {
             let xs = edges.corners.map(\.0), ys = edges.corners.map(\.1)
             let box = PixelRect(x: Int(xs.min()!) - 3, y: Int(ys.min()!) - 3,
                                 w: Int(xs.max()! - xs.min()!) + 7, h: Int(ys.max()! - ys.min()!) + 7)
@@ -27,6 +31,10 @@ public enum DocumentLocator {
         }
         return (c.flatMap { region(of: $0, in: page) }, c.flatMap { quad(of: $0) })
     }
+
+    /// The share of each side along which the photo must step up in brightness for an outline
+    /// found from edges alone, where no brightness threshold found the document.
+    static let lowContrastEdgeCoverage = 0.7
 
     /// The region runs into the photo's edge: it is the page joined to a light background
     /// (or a page cut off by the frame).
@@ -176,7 +184,7 @@ public enum DocumentLocator {
     /// strongest such line (a page is brighter than what it lies on, at its own edge, however
     /// the light falls across the photo). Nil when the lines do not make a document's shape
     /// inside the frame.
-    private static func edgeOutline(_ copy: WorkingCopy) -> Quad? {
+    private static func edgeOutline(_ copy: WorkingCopy, minimumCoverage: Double = 0) -> Quad? {
         let (raw, w, h, f) = (copy.px, copy.w, copy.h, copy.f)
         guard w > 16, h > 16 else { return nil }
         // A light blur (1-2-1 both ways) so paper grain and print do not make edges.
@@ -235,6 +243,65 @@ public enum DocumentLocator {
               let br = corner(right, bottom), let bl = corner(left, bottom) else { return nil }
         // A corner at the frame's edge is the frame, not the document.
         for (x, y) in [tl, tr, br, bl] where x < 4 || y < 4 || x > Double(w - 5) || y > Double(h - 5) { return nil }
+        /// The share of the side from `a` to `b` along which the photo steps up towards the
+        /// middle (within a pixel across the line) by at least a third of its strongest steps
+        /// there: a page's edge steps up evenly along its length, a line at the wrong slope only
+        /// where it crosses an edge.
+        func coverage(_ a: (Double, Double), _ b: (Double, Double), vertical: Bool, inward: Float) -> Double {
+            let steps = Int(max(abs(b.0 - a.0), abs(b.1 - a.1)))
+            guard steps > 8 else { return 0 }
+            var values: [Float] = []
+            // The corners are rounded on a card: the middle 80% of the side.
+            for k in (steps / 10)...(steps - steps / 10) {
+                let t = Double(k) / Double(steps)
+                let x = Int((a.0 + (b.0 - a.0) * t).rounded()), y = Int((a.1 + (b.1 - a.1) * t).rounded())
+                var best: Float = 0
+                for d in -1...1 {
+                    let (px, py) = vertical ? (x + d, y) : (x, y + d)
+                    guard px >= 1, py >= 1, px < w - 1, py < h - 1 else { continue }
+                    best = max(best, inward * (vertical ? gx[py * w + px] : gy[py * w + px]))
+                }
+                values.append(best)
+            }
+            let strong = values.sorted()[values.count * 9 / 10]
+            let floor = max(3, strong / 3)
+            return Double(values.filter { $0 >= floor }.count) / Double(values.count)
+        }
+        /// The mean brightness of a band beside the side from `a` to `b`, `from` to `to` pixels
+        /// across it (`sign` 1 towards increasing x or y).
+        func band(_ a: (Double, Double), _ b: (Double, Double), vertical: Bool, sign: Double, from: Int, to: Int) -> Double {
+            let steps = Int(max(abs(b.0 - a.0), abs(b.1 - a.1)))
+            var sum = 0.0, n = 0.0
+            for k in stride(from: steps / 10, through: steps - steps / 10, by: 1) {
+                let t = Double(k) / Double(max(1, steps))
+                let x = a.0 + (b.0 - a.0) * t, y = a.1 + (b.1 - a.1) * t
+                for d in from...to {
+                    let px = Int((vertical ? x + sign * Double(d) : x).rounded()), py = Int((vertical ? y : y + sign * Double(d)).rounded())
+                    guard px >= 0, py >= 0, px < w, py < h else { continue }
+                    sum += Double(raw[py * w + px]); n += 1
+                }
+            }
+            return n == 0 ? 0 : sum / n
+        }
+        if minimumCoverage > 0 {
+            let shares = [coverage(tl, bl, vertical: true, inward: 1), coverage(tr, br, vertical: true, inward: -1),
+                          coverage(tl, tr, vertical: false, inward: 1), coverage(bl, br, vertical: false, inward: -1)]
+            // What lies outside each side is the background, not more of the page (the tops of a
+            // page's lines of print also step down evenly along their length).
+            var rim = 0.0, rimCount = 0.0
+            for y in 0..<h { for x in 0..<w where x < 3 || y < 3 || x >= w - 3 || y >= h - 3 { rim += Double(raw[y * w + x]); rimCount += 1 } }
+            let background = rim / max(1, rimCount)
+            let sides: [((Double, Double), (Double, Double), Bool, Double)] = [(tl, bl, true, -1), (tr, br, true, 1), (tl, tr, false, -1), (bl, br, false, 1)]
+            let outsideLikeBackground = sides.map { s -> Bool in
+                let inside = band(s.0, s.1, vertical: s.2, sign: -s.3, from: 3, to: 8)
+                let outside = band(s.0, s.1, vertical: s.2, sign: s.3, from: 3, to: 8)
+                return outside - background < 0.5 * (inside - background)
+            }
+            if ProcessInfo.processInfo.environment["BERKAS_TRACE_OCR"] != nil {
+                FileHandle.standardError.write(Data("edge coverage \(shares.map { String(format: "%.2f", $0) }) outside like background \(outsideLikeBackground)\n".utf8))
+            }
+            guard shares.allSatisfy({ $0 >= minimumCoverage }), !outsideLikeBackground.contains(false) else { return nil }
+        }
         let back = 1 / f
         let quad = Quad(topLeft: (tl.0 * back, tl.1 * back), topRight: (tr.0 * back, tr.1 * back),
                         bottomRight: (br.0 * back, br.1 * back), bottomLeft: (bl.0 * back, bl.1 * back))

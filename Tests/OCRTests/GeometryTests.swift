@@ -107,6 +107,22 @@ struct GeometryTests {
         #expect(box.x > 300 && box.maxX < 1520 && box.y > 120 && box.maxY < 1000, "region \(box)")
     }
 
+    @Test("Given a white page on a pale table, too alike in brightness for a threshold, its outline is found from its edges")
+    func outlineOnPaleTable() throws {
+        let page = [(290.0, 120.0), (1380.0, 40.0), (1430.0, 1500.0), (360.0, 1520.0)]
+        let mark = PixelRect(x: 800, y: 700, w: 40, h: 40)
+        // Page 235 on a table of 205: the bright and dark halves differ by less than the
+        // threshold search needs.
+        let photo = try #require(drawing(width: 1600, height: 1600, background: 205, paper: page, mark: mark))
+        let (region, quad) = DocumentLocator.locate(photo)
+        let outline = try #require(quad)
+        for (found, truth) in zip(outline.corners, page) {
+            #expect(hypot(found.0 - truth.0, found.1 - truth.1) < 25, "corner \(found) should be near \(truth)")
+        }
+        let box = try #require(region)
+        #expect(box.x > 260 && box.maxX < 1460 && box.y > 10, "region \(box)")
+    }
+
     @Test("Given an upright scan or a photo without a document, no outline is reported")
     func noQuadForUprightPages() throws {
         let mark = PixelRect(x: 100, y: 100, w: 20, h: 20)

@@ -101,6 +101,26 @@ struct LetterReadingTests {
         }
     }
 
+    @Test("a label of two words without a colon: the value starts after the label column's gap, not after a glued-colon guess")
+    func labelWithoutColon() throws {
+        // As read off a photographed serif letter: `Nama Lengkap` 22 px apart (more than the
+        // row's height), then the value; `EVI` ends in a glyph a glued colon is read as.
+        func row(_ words: [(String, Int, Int)]) -> TextRow {
+            let tokens = words.map { Token(text: $0.0, box: PixelRect(x: $0.1, y: 500, w: $0.2 - $0.1, h: 21), confidence: 0.9) }
+            return TextRow(tokens: tokens, box: Layout.box(tokens)!)
+        }
+        let reader = LetterExtractor()
+        let nama = try #require(reader.label(row([("Nama", 201, 268), ("Lengkap", 290, 404), ("EVI", 610, 659), ("KUSUMAWATI", 681, 887)]), index: 0))
+        #expect(nama.field == "nama")
+        #expect(nama.value.map(\.text) == ["EVI", "KUSUMAWATI"])
+        // A glued colon still reads where no label ends before it with a wider gap.
+        let number = try #require(reader.label(row([("No.1", 100, 160), ("91/SKK/IX/2021", 172, 400)]), index: 0))
+        #expect(number.field == "nomor_surat")
+        #expect(number.value.map(\.text) == ["91/SKK/IX/2021"])
+        let jabatan = try #require(reader.label(row([("Jabatan", 201, 300), ("Checker", 604, 712)]), index: 0))
+        #expect(jabatan.field == "jabatan" && jabatan.value.map(\.text) == ["Checker"])
+    }
+
     @Test("a colon misread as a guillemet is not part of the value")
     func guillemet() {
         #expect(LetterExtractor.printed([token("»"), token("Helper", x: 60), token("Gudang", x: 200)]) == "Helper Gudang")

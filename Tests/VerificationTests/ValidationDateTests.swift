@@ -112,6 +112,15 @@ struct ValidationDateTests {
         #expect(IndonesianDate.find(in: "19 Jabatan 2021", lenient: true).isEmpty)
         #expect(IndonesianDate.find(in: "19 Jaan 2021", lenient: true).isEmpty)
         #expect(IndonesianDate.find(in: "NIK 3325065106884443", lenient: true).isEmpty)
+        // A numeric date whose first separator was lost: day and month, a repair
+        let glued = IndonesianDate.find(in: "berakhir pada tanggal 1807/2022. Yang", lenient: true)
+        #expect(glued.map(\.date.iso) == ["2022-07-18"])
+        #expect(glued.first?.repaired == true)
+        #expect(IndonesianDate.find(in: "1807/2022").isEmpty)
+        // Not a month, no separator, or a year with a digit too many: no date
+        #expect(IndonesianDate.find(in: "tanggal 1813/2022", lenient: true).isEmpty)
+        #expect(IndonesianDate.find(in: "No. 1807 2022", lenient: true).isEmpty)
+        #expect(IndonesianDate.find(in: "1807/20221", lenient: true).isEmpty)
     }
 
     @Test("month and day arithmetic clamps to the month's end")

@@ -116,6 +116,36 @@ struct VarietyReadingTests {
         #expect(nik.confidence < 0.8)
     }
 
+    @Test("Given a photographed serif letter whose `Nama Lengkap` label lost its colon, when read, then the name keeps its first word")
+    func twoWordLabelWithoutColon() async throws {
+        // fixtures/regressions (the variety generator at another seed): `EVI` ends in a glyph a
+        // colon glued to its label is read as, and `Nama Lengkap Ev` was taken for the label.
+        let path = "regressions/corpus/v-phone/letter-001.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        let t = try truth(of: path)
+        for name in ["nama", "jabatan", "tanggal_mulai", "tanggal_berakhir", "penandatangan"] {
+            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil), "\(name): \(result.value(name) ?? "nothing")")
+        }
+    }
+
+    @Test("Given a white letter photographed on a pale table, when read, then its outline is found and the lines the page pass skipped are read")
+    func pageOnPaleTable() async throws {
+        // No brightness threshold parts page from table: the outline comes from the page's edges.
+        // The page pass skips the `Nama` line (read from the head block, below trust) and reads
+        // the end date `18/07/2022` as `1807/2022` (read as the one date it can be, below trust).
+        let path = "regressions/corpus/v-phone/letter-002.jpg"
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
+        let t = try truth(of: path)
+        for name in ["jabatan", "alasan_berhenti", "penandatangan", "tanggal_mulai", "nomor_surat"] {
+            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil), "\(name): \(result.value(name) ?? "nothing")")
+        }
+        for name in ["nama", "tanggal_berakhir"] {
+            let field = try #require(result.fields[name], "\(name) not found")
+            #expect(field.confidence < 0.8, "\(name) \(field.value ?? "nothing") at \(field.confidence)")
+        }
+        #expect(result.value("tanggal_berakhir") == "2022-07-18")
+    }
+
     @Test("Given every variety KTP and letter, when read, then no NIK and no period date is confidently wrong")
     func nothingConfidentlyWrong() async throws {
         let base = fixtureURL("variety/corpus")

@@ -35,34 +35,57 @@ struct LetterExtractor: FieldExtractor {
         if let path = ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER_PNG"] { _ = ctx.page.image.writePNG(to: path) }
         var out = read(ctx.ocr.words, ctx: ctx)
         if let closer = LetterSecondLook.closerWords(ctx) { out = LetterSecondLook.merge(out, read(closer, ctx: ctx)) }
-        if out.fields["nomor_surat"] == nil, let number = headNumber(ctx) { out.fields["nomor_surat"] = number }
+        if out.fields["nomor_surat"]?.value == nil || out.fields["nama"]?.value == nil {
+            for (name, value) in headFields(ctx) where out.fields[name]?.value == nil { out.fields[name] = value }
+        }
         return out
     }
 
-    /// The letter number read from the lines above the first labelled row (title, number,
-    /// `Yang bertanda tangan`) read again alone as one block: on a photo, Tesseract's layout
-    /// analysis can take an underlined bold title and the number under it for a picture and
-    /// skip both.
-    func headNumber(_ ctx: PageContext) -> FieldValue? {
+    /// The letter number and the employee's labelled lines read from the lines above the first
+    /// labelled row (title, number, `Yang bertanda tangan`, `Nama`) read again alone as one
+    /// block: on a photo, Tesseract's layout analysis can take an underlined bold title and the
+    /// number under it for a picture and skip both, or drop the first lines of the body. The
+    /// employee's lines are taken only after the block's `menerangkan` (a signer block's
+    /// `Nama :` comes before it), and not at all from a block that holds `bertanda` without one.
+    func headFields(_ ctx: PageContext) -> [String: FieldValue] {
         let geo = KKGeometry(words: ctx.ocr.words)
         let rows = geo.rows(geo.tokens).filter { r in r.tokens.contains { TextMatch.key($0.text).count >= 1 } }
         guard let first = rows.indices.first(where: { r in
             rows[r].tokens.contains { TextMatch.fuzzyEquals($0.text, "BERTANDA") }
                 || label(rows[r], index: r).map { ["nama", "jabatan", "nik"].contains($0.field) } == true
-        }) else { return nil }
+        }) else { return [:] }
         let pitch = Self.pitch(rows), column = Self.column(rows)
         let block = LetterSecondLook.rows(from: max(0, rows[first].box.y - Self.headLines * pitch), to: rows[first].box.y,
                                           column: column, pitch: pitch, ctx: ctx)
+        var out: [String: FieldValue] = [:]
+        let explained = block.lastIndex { r in r.tokens.contains { TextMatch.fuzzyEquals($0.text, "MENERANGKAN") } }
+        let signed = block.contains { r in r.tokens.contains { TextMatch.fuzzyEquals($0.text, "BERTANDA") } }
         for (i, row) in block.enumerated() {
-            guard let n = label(row, index: i), n.field == "nomor_surat" else { continue }
-            let (fixed, changed) = Self.romanMonths(Self.joinCode(n.value))
-            guard !fixed.isEmpty, fixed.contains(where: \.isNumber) else { continue }
-            // Tesseract gives some long codes read in a block no confidence at all (read alone
-            // they read worse): such a number stands as read, for an officer to confirm.
-            return Layout.field(fixed, n.value, confidence: Layout.confidence(n.value) * (changed ? 0.8 : 1))
+            guard let n = label(row, index: i) else { continue }
+            switch n.field {
+            case "nomor_surat" where out["nomor_surat"] == nil:
+                let (fixed, changed) = Self.romanMonths(Self.joinCode(n.value))
+                guard !fixed.isEmpty, fixed.contains(where: \.isNumber) else { continue }
+                // Tesseract gives some long codes read in a block no confidence at all (read alone
+                // they read worse): such a number stands as read, for an officer to confirm.
+                out["nomor_surat"] = Layout.field(fixed, n.value, confidence: Layout.confidence(n.value) * (changed ? 0.8 : 1))
+            case "nama", "jabatan":
+                guard out[n.field] == nil, explained.map({ i > $0 }) ?? !signed else { continue }
+                let text = Self.printed(n.value)
+                if !text.isEmpty { out[n.field] = Layout.field(text, n.value, confidence: min(Layout.confidence(n.value), Self.headBlockCap)) }
+            case "nik":
+                guard out["nik"] == nil, explained.map({ i > $0 }) ?? !signed, var value = nik(n.value, ctx: ctx) else { continue }
+                value.confidence = min(value.confidence, Self.headBlockCap)
+                out["nik"] = value
+            default: continue
+            }
         }
-        return nil
+        return out
     }
+
+    /// The most an employee's line is trusted when only the head block read it: the page pass
+    /// that skipped it was in trouble there (a photo's small print), so an officer confirms it.
+    static let headBlockCap = 0.75
 
     /// How many line pitches above the first labelled row the title and number are looked for.
     static let headLines = 8
@@ -74,7 +97,9 @@ struct LetterExtractor: FieldExtractor {
         guard !rows.isEmpty else { return out }
         if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] != nil {
             for r in rows {
-                FileHandle.standardError.write(Data("\(r.box.y) \(r.tokens.map { "\($0.text)" }.joined(separator: " "))\n".utf8))
+                let verbose = ProcessInfo.processInfo.environment["BERKAS_DEBUG_LETTER"] == "boxes"
+                let words = r.tokens.map { verbose ? "\($0.text)[\($0.box.x)-\($0.box.maxX)]" : $0.text }
+                FileHandle.standardError.write(Data("\(r.box.y) h\(r.height) \(words.joined(separator: " "))\n".utf8))
             }
         }
         let labeled = rows.enumerated().compactMap { label($0.element, index: $0.offset) }
@@ -279,7 +304,7 @@ struct LetterExtractor: FieldExtractor {
 
     // MARK: - Labels
 
-    private func label(_ row: TextRow, index: Int) -> Labeled? {
+    func label(_ row: TextRow, index: Int) -> Labeled? {
         let t = row.tokens
         guard t.count >= 2 else { return nil }
         if let colon = t.prefix(6).firstIndex(where: \.isColon), colon > 0, colon < t.count - 1 {
@@ -290,35 +315,40 @@ struct LetterExtractor: FieldExtractor {
             }
             return nil
         }
+        // No colon read: a label word, then a gap, then the value. Where a label and a longer
+        // one both fit (`Nama` and `Nama Lengkap`, words apart by more than a row's height in a
+        // wide serif), the value starts after the widest gap.
+        let splits = (1...min(3, t.count - 1)).compactMap { k -> (k: Int, field: String, gap: Int)? in
+            let key = TextMatch.key(t[..<k].map(\.text).joined())
+            let gap = t[k].box.x - t[k - 1].box.maxX
+            // `No. 123/HRD/IV/2020`: a letter number may follow its label without a colon or a gap.
+            let code = t[k].text.contains("/") && t[k].text.contains(where: \.isNumber)
+            guard let f = match(key), gap > row.height || (f == "nomor_surat" && code) else { return nil }
+            return (k, f, gap)
+        }
         // A colon read glued to its label as `1`, `l` or `|` (`No.1 91/SKK/IX/2021`): no label
-        // ends in such a glyph, so the label stands without it and the value follows.
+        // ends in such a glyph, so the label stands without it and the value follows, unless a
+        // label ends before it with a wider gap (`Nama Lengkap   EVI KUSUMAWATI`: `EVI` is the
+        // value's first word, not `Lengkap` misread).
         for k in 1...min(3, t.count - 1) {
             let last = t[k - 1].text
             guard last.count >= 3, let glyph = last.last, Self.gluedColonGlyphs.contains(glyph),
-                  match(TextMatch.key(t[..<k].map(\.text).joined())) == nil else { continue }
+                  match(TextMatch.key(t[..<k].map(\.text).joined())) == nil,
+                  !splits.contains(where: { $0.k < k && $0.gap > t[k].box.x - t[k - 1].box.maxX }) else { continue }
             let key = TextMatch.key((t[..<(k - 1)].map(\.text) + [String(last.dropLast())]).joined())
             if let f = match(key) {
                 let value = Self.withoutStrayMark(Array(t[k...]).filter { !$0.isColon })
                 return value.isEmpty ? nil : Labeled(field: f, row: index, value: value)
             }
         }
-        // No colon read: a label word, then a gap, then the value.
-        for k in 1...min(3, t.count - 1) {
-            let key = TextMatch.key(t[..<k].map(\.text).joined())
-            let gap = t[k].box.x - t[k - 1].box.maxX
-            // `No. 123/HRD/IV/2020`: a letter number may follow its label without a colon or a gap.
-            let code = t[k].text.contains("/") && t[k].text.contains(where: \.isNumber)
-            if let f = match(key), gap > row.height || (f == "nomor_surat" && code) {
-                var value = Array(t[k...]).filter { !$0.isColon }
-                // A colon misread as `1`, `|`, `;` or `i`.
-                if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.»«>".contains(c.text),
-                   value[1].box.x - c.box.maxX > c.box.h / 3 {
-                    value.removeFirst()
-                }
-                return Labeled(field: f, row: index, value: Self.withoutStrayMark(value))
-            }
+        guard let (k, f, _) = splits.max(by: { $0.gap < $1.gap }) else { return nil }
+        var value = Array(t[k...]).filter { !$0.isColon }
+        // A colon misread as `1`, `|`, `;` or `i`.
+        if value.count >= 2, let c = value.first, c.text.count == 1, "1|lIi!;.»«>".contains(c.text),
+           value[1].box.x - c.box.maxX > c.box.h / 3 {
+            value.removeFirst()
         }
-        return nil
+        return Labeled(field: f, row: index, value: Self.withoutStrayMark(value))
     }
 
     /// A value's first word is a lone lower-case letter or mark set apart from a capitalised word

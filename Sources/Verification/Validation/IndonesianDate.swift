@@ -261,7 +261,15 @@ public enum IndonesianDate {
 
     private static func matchAt(_ i: Int, _ t: [Token], lenient: Bool) -> ([CalendarDate], Int, Bool)? {
         if let (date, last) = matchAt(i, t) { return ([date], last, false) }
-        guard lenient, i + 2 < t.count else { return nil }
+        guard lenient else { return nil }
+        // `1807/2022`: a numeric date whose first separator was not read; the four digits can
+        // only be day and month.
+        if i + 1 < t.count, case let .number(dm) = t[i].kind, case let .number(y) = t[i + 1].kind,
+           dm.count == 4, y.count == 4, isGap(t[i + 1].gapBefore, separators: "-/."), !t[i + 1].gapBefore.allSatisfy(\.isWhitespace),
+           let date = date(y, String(dm.suffix(2)), String(dm.prefix(2))) {
+            return ([date], i + 1, true)
+        }
+        guard i + 2 < t.count else { return nil }
         // `19 Januan 2021`, `12 Mei 20273`: a day, a written-out month and a year.
         guard case let .number(d) = t[i].kind, case let .word(name) = t[i + 1].kind, case let .number(y) = t[i + 2].kind,
               (1...2).contains(d.count), isGap(t[i + 1].gapBefore, separators: "-/.", allowEmpty: true),
