@@ -6,17 +6,20 @@ import Verification
 /// other fonts, label columns, colon placements, letterheads, wordings and labels.
 @Suite("Held-out variety documents")
 struct VarietyReadingTests {
-    func read(_ path: String) async throws -> (DocumentResult, TruthFile) {
-        let result = await sharedPrecheck.reader.read(.file(fixtureURL("variety/corpus/\(path)")))
-        return (result, try truth(of: "variety/corpus/\(path)"))
+    /// `base`: the committed variety set, or `regressions/corpus` (its generator at another seed).
+    func read(_ path: String, in base: String = "variety/corpus") async throws -> (DocumentResult, TruthFile) {
+        let result = await sharedPrecheck.reader.read(.file(fixtureURL("\(base)/\(path)")))
+        return (result, try truth(of: "\(base)/\(path)"))
     }
 
-    func expectRead(_ fields: [String], of path: String) async throws {
-        let (result, t) = try await read(path)
+    @discardableResult
+    func expectRead(_ fields: [String], of path: String, in base: String = "variety/corpus") async throws -> DocumentResult {
+        let (result, t) = try await read(path, in: base)
         for name in fields {
             #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil),
                     "\(path) \(name): read \(result.value(name) ?? "nothing"), printed \(t.fields[name].flatMap { $0 } ?? "nothing")")
         }
+        return result
     }
 
     /// The field is read exactly yet kept below trust (its readings disagree or were partial).
@@ -120,12 +123,8 @@ struct VarietyReadingTests {
     func twoWordLabelWithoutColon() async throws {
         // fixtures/regressions (the variety generator at another seed): `EVI` ends in a glyph a
         // colon glued to its label is read as, and `Nama Lengkap Ev` was taken for the label.
-        let path = "regressions/corpus/v-phone/letter-001.jpg"
-        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
-        let t = try truth(of: path)
-        for name in ["nama", "jabatan", "tanggal_mulai", "tanggal_berakhir", "penandatangan"] {
-            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil), "\(name): \(result.value(name) ?? "nothing")")
-        }
+        try await expectRead(["nama", "jabatan", "tanggal_mulai", "tanggal_berakhir", "penandatangan"],
+                             of: "v-phone/letter-001.jpg", in: "regressions/corpus")
     }
 
     @Test("Given a white letter photographed on a pale table, when read, then its outline is found and the lines the page pass skipped are read")
@@ -133,12 +132,8 @@ struct VarietyReadingTests {
         // No brightness threshold parts page from table: the outline comes from the page's edges.
         // The page pass skips the `Nama` line (read from the head block, below trust) and reads
         // the end date `18/07/2022` as `1807/2022` (read as the one date it can be, below trust).
-        let path = "regressions/corpus/v-phone/letter-002.jpg"
-        let result = await sharedPrecheck.reader.read(.file(fixtureURL(path)))
-        let t = try truth(of: path)
-        for name in ["jabatan", "alasan_berhenti", "penandatangan", "tanggal_mulai", "nomor_surat"] {
-            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil), "\(name): \(result.value(name) ?? "nothing")")
-        }
+        let result = try await expectRead(["jabatan", "alasan_berhenti", "penandatangan", "tanggal_mulai", "nomor_surat"],
+                                          of: "v-phone/letter-002.jpg", in: "regressions/corpus")
         for name in ["nama", "tanggal_berakhir"] {
             let field = try #require(result.fields[name], "\(name) not found")
             #expect(field.confidence < 0.8, "\(name) \(field.value ?? "nothing") at \(field.confidence)")
