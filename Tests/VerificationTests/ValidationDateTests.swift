@@ -121,6 +121,13 @@ struct ValidationDateTests {
         #expect(IndonesianDate.find(in: "tanggal 1813/2022", lenient: true).isEmpty)
         #expect(IndonesianDate.find(in: "No. 1807 2022", lenient: true).isEmpty)
         #expect(IndonesianDate.find(in: "1807/20221", lenient: true).isEmpty)
+        // A day with its label's colon glued on as a `1`: a repair, never a strict date
+        #expect(IndonesianDate.find(in: "Tanggal Keluar 117 Feb 2021", lenient: true).map(\.date.iso) == ["2021-02-17"])
+        #expect(IndonesianDate.find(in: "Tanggal Keluar 117 Feb 2021", lenient: true).first?.repaired == true)
+        #expect(IndonesianDate.find(in: "117-02-2021", lenient: true).map(\.date.iso) == ["2021-02-17"])
+        #expect(IndonesianDate.find(in: "Tanggal Keluar 117 Feb 2021").isEmpty)
+        #expect(IndonesianDate.find(in: "217 Feb 2021", lenient: true).isEmpty)
+        #expect(IndonesianDate.find(in: "145 Feb 2021", lenient: true).isEmpty)
     }
 
     @Test("month and day arithmetic clamps to the month's end")

@@ -141,6 +141,44 @@ struct VarietyReadingTests {
         #expect(result.value("tanggal_berakhir") == "2022-07-18")
     }
 
+    // The KTPs below are fixtures/regressions from a third draw of the variety generator.
+
+    @Test("Given a scanned KTP whose NIK stands lower than its label, when read, then the NIK is read from its own row")
+    func nikBelowItsLabel() async throws {
+        // `NIK:` is read as a row alone; the digits, half a row lower, are a row of their own.
+        let result = try await expectRead(["nik", "nama", "tanggal_lahir", "tanggal_terbit"],
+                                          of: "v-scan/ktp-001.jpg", in: "regressions/corpus")
+        #expect((result.fields["nik"]?.confidence ?? 0) >= 0.8)
+    }
+
+    @Test("Given a photographed KTP with a mark after its NIK, when read, then the NIK has its sixteen digits")
+    func markAfterNIK() async throws {
+        // The glyph templates found seventeen evenly spaced shapes, the last like no digit.
+        let result = try await expectRead(["nik"], of: "v-phone/ktp-001.jpg", in: "regressions/corpus")
+        #expect((result.fields["nik"]?.confidence ?? 0) >= 0.8)
+    }
+
+    @Test("Given a scanned KTP whose text crop stops a third of a card short of the photo, when read, then the place and date of issue are read")
+    func issueColumnFarBeyondCrop() async throws {
+        try await expectRead(["tempat_terbit", "tanggal_terbit"], of: "v-scan/ktp-002.jpg", in: "regressions/corpus")
+    }
+
+    @Test("Given a KTP whose date of issue stands level with its expiry row, when read, then it is read apart from the rows, and an RT/RW with doubled zeros is mended below trust")
+    func issueDateAtExpiryRow() async throws {
+        let (result, t) = try await read("v-clean/ktp-001.png", in: "regressions/corpus")
+        for name in ["tempat_terbit", "tanggal_terbit", "kewarganegaraan", "berlaku_hingga"] {
+            #expect(CorpusEvaluation.same(result.value(name), t.fields[name] ?? nil), "\(name): \(result.value(name) ?? "nothing")")
+        }
+        // Liberation Mono Bold's `008/001` is read `0908/0601`.
+        try expectExactBelowTrust("rt_rw", result, t)
+    }
+
+    @Test("Given a KTP whose address hyphen is read with a space after it, when read, then the address is mended below trust")
+    func spacedHyphen() async throws {
+        let (result, t) = try await read("v-clean/ktp-002.jpg", in: "regressions/corpus")
+        try expectExactBelowTrust("alamat", result, t)
+    }
+
     @Test("Given every variety KTP and letter, when read, then no NIK and no period date is confidently wrong")
     func nothingConfidentlyWrong() async throws {
         let base = fixtureURL("variety/corpus")

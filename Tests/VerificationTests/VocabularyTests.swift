@@ -29,6 +29,10 @@ struct VocabularyTests {
         #expect(Layout.address("DK. SUKOREJO, RT 1") == "DK. SUKOREJO, RT 1")
         #expect(Layout.address("PERUM GRIYA ASRI BLOK G4 NO. 31") == "PERUM GRIYA ASRI BLOK G4 NO. 31")
         #expect(Layout.address("PERUMNAS KRAPYAK BLOK BINO. 25") == "PERUMNAS KRAPYAK BLOK B1 NO. 25")
+        // A hyphen read with a space after it joins its word again; one standing alone does not.
+        #expect(Layout.address("DK. KRAJAN DEPAN MASJID AL- IKHLAS") == "DK. KRAJAN DEPAN MASJID AL-IKHLAS")
+        #expect(Layout.address("JL. MERDEKA - GG. 3") == "JL. MERDEKA - GG. 3")
+        #expect(Layout.address("JL. A- 5") == "JL. A- 5")
         #expect(Layout.address("PERUMNAS BLOK CASINO. 2") == "PERUMNAS BLOK CASINO. 2", "a word that is no block number is kept")
         #expect(Layout.address("JL. GAJAH MADANO. 27 GG.9") == "JL. GAJAH MADA NO. 27 GG. 9")
         #expect(Layout.address("JL. SUKARNO HATTA NO. 5") == "JL. SUKARNO HATTA NO. 5")

@@ -256,7 +256,11 @@ struct KTPExtractor: FieldExtractor {
 
         // The NIK, in its own pass; it tells the district that village and district names snap to.
         if let a = assigned["nik"] {
-            let (nik, glyphs) = readNIK(row: rows[a.row], valueStart: a.valueStart, ctx: ctx, fields: out.fields)
+            // The digits can stand lower than their label, as a row of their own.
+            let apart = rows[a.row].tokens.dropFirst(a.valueStart).allSatisfy(\.isColon)
+                ? Self.nikDigitsApart(rows, label: a.row, claimed: Set(assigned.values.map(\.row))) : nil
+            let (nik, glyphs) = readNIK(row: apart.map { rows[$0] } ?? rows[a.row], valueStart: apart == nil ? a.valueStart : 0,
+                                        ctx: ctx, fields: out.fields)
             out.fields["nik"] = nik
             reading.nikGlyphs = glyphs
         }
@@ -300,6 +304,9 @@ struct KTPExtractor: FieldExtractor {
             fields["tanggal_terbit"]!.confidence = min(f.confidence, dateDisagreementCap)
         }
     }
+
+    /// The most an RT/RW mended from a doubled zero (`0906` for `006`) is trusted: below the rules' trust.
+    static let repairedRtRwCap = 0.6
 
     /// Fields whose value sits on its label's row, read alone when the page pass skipped it.
     static let cellFields = ["nama", "tempat_tgl_lahir", "alamat", "rt_rw", "kel_desa", "kecamatan", "agama",
@@ -730,8 +737,15 @@ struct KTPExtractor: FieldExtractor {
         let mapped = String(text.map { c -> Character in
             switch c { case "O", "o", "D": "0"; case "I", "l", "|": "/"; default: c }
         })
-        let groups = mapped.split(whereSeparator: { !$0.isNumber }).map(String.init)
+        let read = mapped.split(whereSeparator: { !$0.isNumber }).map(String.init)
         var a: String? = nil, b: String? = nil
+        // A mono face's `006` can read `0906`: the network saw a glyph between the two zeros.
+        let doubled = { (g: String) -> String in
+            let c = Array(g)
+            return c.count == 4 && c[0] == "0" && c[2] == "0" ? String([c[0], c[2], c[3]]) : g
+        }
+        let repaired = read.contains { doubled($0) != $0 }
+        let groups = read.map(doubled)
         if groups.count >= 2 { a = groups[0]; b = groups[1] }
         else if let g = groups.first, g.count == 6 { a = String(g.prefix(3)); b = String(g.suffix(3)) }
         else if let g = groups.first, g.count == 7 { a = String(g.prefix(3)); b = String(g.suffix(3)) }
@@ -739,7 +753,8 @@ struct KTPExtractor: FieldExtractor {
             return Layout.field(nil, t, confidence: 0)
         }
         let pad = { (s: String) in String(repeating: "0", count: 3 - s.count) + s }
-        return Layout.field("\(pad(a))/\(pad(b))", t)
+        let field = Layout.field("\(pad(a))/\(pad(b))", t)
+        return repaired ? FieldValue(value: field.value, confidence: min(field.confidence, Self.repairedRtRwCap), box: field.box) : field
     }
 
     private func snapVocabulary(_ field: String, _ values: [String: [Token]], _ vocabulary: [String], into out: inout Extraction) {
@@ -785,7 +800,9 @@ struct KTPExtractor: FieldExtractor {
         let farLeft = far.map { $0.tokens[0].box.x }.min()
         let left = max(valueRight + 10, (farLeft ?? valueRight) - 20)
         guard let top = assigned["kel_desa"].map({ rows[$0.row].box.y }) ?? assigned["rt_rw"].map({ rows[$0.row].box.maxY }),
-              let bottom = assigned["kewarganegaraan"].map({ rows[$0.row].box.maxY }) ?? assigned["berlaku_hingga"].map({ rows[$0.row].box.y }),
+              // Down to the expiry row: the date of issue can sit as low as it.
+              let bottom = assigned["berlaku_hingga"].map({ rows[$0.row].box.maxY + rows[$0.row].box.h / 2 })
+                ?? assigned["kewarganegaraan"].map({ rows[$0.row].box.maxY + rows[$0.row].box.h }),
               bottom > top, left < image.width - 10 else { return }
         let column = PixelRect(x: left, y: top, w: image.width - left, h: bottom - top)
         // The photo's dark lower part and a dark table past the card's edge would set the
@@ -796,7 +813,10 @@ struct KTPExtractor: FieldExtractor {
         let result = ctx.recognize(rect, segmentation: .singleBlock)
         let dated = { (lines: [TextRow]) in lines.lastIndex(where: { IndonesianDate.firstDate(in: Layout.normalize($0.tokens)) != nil }) }
         var lines = Layout.rows(result.words).filter { !$0.tokens.isEmpty }
-        if dated(lines) == nil, let beyond = Self.beyondCrop(column, minimumHeight: minimumHeight, ctx: ctx) {
+        // Half a page wide first (what lies further right can garble the place); as wide as the
+        // page when that holds no date: the crop can stop a third of a card short of the photo.
+        for widthShare in [0.5, 1.0] where dated(lines) == nil {
+            guard let beyond = Self.beyondCrop(column, widthShare: widthShare, minimumHeight: minimumHeight, ctx: ctx) else { break }
             lines = Layout.rows(beyond).filter { !$0.tokens.isEmpty }
         }
         guard let d = dated(lines) else { return }
@@ -816,12 +836,13 @@ struct KTPExtractor: FieldExtractor {
     /// The words of the photo column where the page is a crop of a photo that stops short of
     /// it (the crop was drawn around the words a first reading found, and the light print under
     /// the photo was not among them): the strip right of `column` read out of the photo itself,
-    /// at the page's scale, its words' boxes in page pixels. Nil when the page is not such a crop.
-    static func beyondCrop(_ column: PixelRect, minimumHeight: Int, ctx: PageContext) -> [OCRWord]? {
+    /// at the page's scale, its words' boxes in page pixels; the strip is `widthShare` of the
+    /// page's width wide. Nil when the page is not such a crop.
+    static func beyondCrop(_ column: PixelRect, widthShare: Double, minimumHeight: Int, ctx: PageContext) -> [OCRWord]? {
         let page = ctx.page
         guard page.projection == nil, page.unturnedWidth == nil, abs(page.rotationDegrees) < 3, page.scale > 0,
               page.offsetX > 0 || page.offsetY > 0 || page.original.width > Int(Double(page.image.width) / page.scale) + 10 else { return nil }
-        let strip = PixelRect(x: column.x, y: column.y, w: max(column.w, page.image.width / 2), h: column.h)
+        let strip = PixelRect(x: column.x, y: column.y, w: max(column.w, Int(Double(page.image.width) * widthShare)), h: column.h)
         let pageRight = page.offsetX + Int(Double(page.image.width) / page.scale)
         guard let r = page.toOriginal(strip).clipped(width: page.original.width, height: page.original.height),
               r.maxX > pageRight + 10, r.w > 20, r.h > 10,
@@ -943,6 +964,18 @@ struct KTPExtractor: FieldExtractor {
     }
 
     // MARK: - NIK
+
+    /// The row of a NIK printed apart from its label (a label row read with no value): an
+    /// unclaimed row right of the label, starting within two label heights above or below it,
+    /// that reads as twelve or more digits. Nil when there is none.
+    static func nikDigitsApart(_ rows: [TextRow], label: Int, claimed: Set<Int>) -> Int? {
+        let box = rows[label].box
+        return rows.indices.filter { r in
+            guard !claimed.contains(r), let first = rows[r].tokens.first, first.box.x > box.x,
+                  abs(rows[r].box.midY - box.midY) <= 2 * box.h else { return false }
+            return rows[r].text.filter(\.isNumber).count >= 12
+        }.min { abs(rows[$0].box.midY - box.midY) < abs(rows[$1].box.midY - box.midY) }
+    }
 
     /// The NIK field, and the digits the glyph templates alone read (nil when not 16).
     private func readNIK(row: TextRow, valueStart: Int, ctx: PageContext, fields: [String: FieldValue]) -> (FieldValue, String?) {

@@ -143,6 +143,10 @@ enum Layout {
                       i + 1 < parts.count, parts[i + 1].first?.isNumber == true,
                       i == 0 || parts[i - 1] != "BLOK" {
                 words += [part.dropLast(3), part.suffix(3)]
+            } else if let last = words.last, last.count >= 3, last.hasSuffix("-"), last.dropLast().last?.isLetter == true,
+                      part.first?.isLetter == true {
+                // `AL- IKHLAS` is `AL-IKHLAS`: a hyphen ends no word of an address.
+                words[words.count - 1] = Substring(last + part)
             } else {
                 words.append(part)
             }

@@ -97,7 +97,7 @@ struct NIKReader {
         }
         let run = runs.max { $0.count < $1.count } ?? []
 
-        return run.map { r in
+        var read = run.map { r in
             var sub = [Bool](repeating: false, count: r.w * r.h)
             for y in 0..<r.h { for x in 0..<r.w {
                 let sx = r.x + x, sy = r.y + y
@@ -109,7 +109,17 @@ struct NIKReader {
             let c = templates.classify(ink.feature(mask: sub, w: r.w))
             return Glyph(box: r, digit: c.digit, score: c.score, second: c.second, secondScore: c.secondScore)
         }
+        // A mark at either end of the line evenly spaced with the digits (the photo's edge, a
+        // speck) is one glyph too many: dropped when it is like no digit.
+        while read.count > 16, let end = [read.first!, read.last!].min(by: { $0.score < $1.score }),
+              end.score < Self.strayGlyphScore {
+            if end.box == read.first!.box { read.removeFirst() } else { read.removeLast() }
+        }
+        return read
     }
+
+    /// Below this template score, a seventeenth glyph at the line's end is not a digit.
+    static let strayGlyphScore: Float = 0.6
 
     /// Chooses the NIK from the template reading and Tesseract's, checking each against the NIK
     /// rules and the printed birth date and sex.

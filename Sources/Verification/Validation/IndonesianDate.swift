@@ -148,8 +148,9 @@ public enum IndonesianDate {
 
     /// Every date in `text`, in reading order. `lenient` also reads the prints a photo's blur
     /// often makes of a written-out date, which need checking against the rest of the document:
-    /// a month name with two misread letters (`19 Januan 2021`) and a year with a digit too
-    /// many (`12 Mei 20273`: every year left by dropping one digit is a candidate).
+    /// a month name with two misread letters (`19 Januan 2021`), a year with a digit too
+    /// many (`12 Mei 20273`: every year left by dropping one digit is a candidate) and a day
+    /// with its label's colon glued on as a `1` (`117 Feb 2021`).
     public static func find(in text: String, lenient: Bool = false) -> [Match] {
         let tokens = tokenize(text)
         var matches: [Match] = []
@@ -270,6 +271,12 @@ public enum IndonesianDate {
             return ([date], i + 1, true)
         }
         guard i + 2 < t.count else { return nil }
+        // `117 Feb 2021`, `117-02-2021`: the colon before the day read as a `1` glued to it.
+        if case let .number(glued) = t[i].kind, glued.count == 3, glued.first == "1" {
+            var unglued = t
+            unglued[i].kind = .number(String(glued.dropFirst()))
+            if let (date, last) = matchAt(i, unglued) { return ([date], last, true) }
+        }
         // `19 Januan 2021`, `12 Mei 20273`: a day, a written-out month and a year.
         guard case let .number(d) = t[i].kind, case let .word(name) = t[i + 1].kind, case let .number(y) = t[i + 2].kind,
               (1...2).contains(d.count), isGap(t[i + 1].gapBefore, separators: "-/.", allowEmpty: true),
