@@ -179,6 +179,36 @@ struct VarietyReadingTests {
         try expectExactBelowTrust("alamat", result, t)
     }
 
+    @Test("Given a scanned KTP whose label column the page layout skipped, when read, then the crop keeps the labels and the rows are read by their labels")
+    func labelColumnSkippedOnScan() async throws {
+        // A fourth draw (seed 31337): heavy small labels on a blotchy background. The crop
+        // around the words found started at the colons, so no reading of it could find a
+        // label; `Pekerjaan`'s value was taken for `Alamat`'s at 0.96.
+        let result = try await expectRead(["nama", "tanggal_lahir", "alamat", "kel_desa", "kecamatan", "pekerjaan", "status_perkawinan"],
+                                          of: "v-scan/ktp-003.jpg", in: "regressions/corpus")
+        #expect(result.value("alamat") != result.value("pekerjaan"))
+    }
+
+    @Test("Given a scanned KTP whose page layout drops every row below Kel/Desa, when read, then one block reads the rest")
+    func rowsBelowDropped() async throws {
+        try await expectRead(["kecamatan", "agama", "status_perkawinan", "pekerjaan", "kewarganegaraan", "berlaku_hingga"],
+                             of: "v-scan/ktp-004.jpg", in: "regressions/corpus")
+    }
+
+    @Test("Given a photographed KTP with thin labels the page layout drops, when read, then the crop of the card keeps them")
+    func thinLabelsOnPhoto() async throws {
+        try await expectRead(["nik", "tempat_lahir", "tanggal_lahir", "kecamatan", "pekerjaan", "berlaku_hingga"],
+                             of: "v-phone/ktp-002.jpg", in: "regressions/corpus")
+        let (result, t) = try await read("v-phone/ktp-002.jpg", in: "regressions/corpus")
+        #expect(CorpusEvaluation.score(result, truth: t).confidentlyWrong.isEmpty)
+    }
+
+    @Test("Given a letter whose end-date label lost its colon to the day (`117 Feb 2021`), when read, then the date is read below trust")
+    func colonGluedToDay() async throws {
+        let (result, t) = try await read("v-clean/letter-001.png", in: "regressions/corpus")
+        try expectExactBelowTrust("tanggal_berakhir", result, t)
+    }
+
     @Test("Given every variety KTP and letter, when read, then no NIK and no period date is confidently wrong")
     func nothingConfidentlyWrong() async throws {
         let base = fixtureURL("variety/corpus")

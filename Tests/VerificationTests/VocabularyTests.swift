@@ -33,6 +33,10 @@ struct VocabularyTests {
         #expect(Layout.address("DK. KRAJAN DEPAN MASJID AL- IKHLAS") == "DK. KRAJAN DEPAN MASJID AL-IKHLAS")
         #expect(Layout.address("JL. MERDEKA - GG. 3") == "JL. MERDEKA - GG. 3")
         #expect(Layout.address("JL. A- 5") == "JL. A- 5")
+        // A lost stop after JL, NO or GG is put back; the words themselves elsewhere are kept.
+        #expect(Layout.address("JL KARTINI NO 150 GG 1") == "JL. KARTINI NO. 150 GG. 1")
+        #expect(Layout.address("DUSUN NO RT 2") == "DUSUN NO RT 2")
+        #expect(Layout.address("JL 5") == "JL 5")
         #expect(Layout.address("PERUMNAS BLOK CASINO. 2") == "PERUMNAS BLOK CASINO. 2", "a word that is no block number is kept")
         #expect(Layout.address("JL. GAJAH MADANO. 27 GG.9") == "JL. GAJAH MADA NO. 27 GG. 9")
         #expect(Layout.address("JL. SUKARNO HATTA NO. 5") == "JL. SUKARNO HATTA NO. 5")

@@ -206,7 +206,10 @@ struct DocumentAnalysis {
         // the words are, or, when too few words were read, the bright region of the photo.
         var attempts: [(PixelRect, Int)] = []
         if straightFirst == nil {
-            if let region = Self.textRegion(ocr, page: first) { attempts.append((region, 1600)) }
+            // Widened over a skipped label column on a scan, or on a photographed card; not on a
+            // photographed page (a letter's crop around its words reads best as it is).
+            let overInk = documentRegion == nil || documentQuad.map(Self.cardShaped) == true
+            if let region = Self.textRegion(ocr, page: first, overInk: overInk, within: documentRegion) { attempts.append((region, 1600)) }
             if let region = documentRegion { attempts += [(region, 1600), (region, 2600)] }
         }
         Self.trace("page: \(confidentWords(ocr)) confident words, median height \(Self.medianTextHeight(ocr) ?? 0)")
@@ -438,7 +441,11 @@ struct DocumentAnalysis {
 
     /// The part of the scan holding the text, in the loaded scan's pixels, when the text fills
     /// clearly less than the page (a card photographed on a table); nil otherwise.
-    static func textRegion(_ ocr: OCRResult, page: PreparedPage) -> PixelRect? {
+    /// The words' extent with a margin, in the loaded scan's pixels. `overInk` widens it left
+    /// over print the words leave out (`widenedOverInk`), though not past `within` (the document's
+    /// outline in a photo, whose table's texture would pass for print) where the words' own
+    /// extent does not reach.
+    static func textRegion(_ ocr: OCRResult, page: PreparedPage, overInk: Bool = false, within: PixelRect? = nil) -> PixelRect? {
         let words = ocr.words.filter { $0.confidence >= 0.4 && $0.text.count >= 2 }
         guard words.count >= 6 else { return nil }
         // Robust extent: drop the outermost 3% of word positions on each side.
@@ -446,16 +453,74 @@ struct DocumentAnalysis {
             let s = v.sorted(); let k = s.count * 3 / 100
             return (s[k], s[s.count - 1 - k])
         }
-        let (x0, _) = bounds(words.map(\.box.x)), (_, x1) = bounds(words.map(\.box.maxX))
+        let (wordsX0, _) = bounds(words.map(\.box.x)), (_, wordsX1) = bounds(words.map(\.box.maxX))
         let (y0, _) = bounds(words.map(\.box.y)), (_, y1) = bounds(words.map(\.box.maxY))
+        var x0 = wordsX0
+        let x1 = wordsX1
+        if overInk {
+            let heights = words.map(\.box.h).sorted()
+            // Leftwards only: what the words leave out on the right is a KTP's photo column,
+            // which the margin keeps (a scan's crop around it alone enlarges the card enough
+            // to read it again; one to the photo's edge would not).
+            // A few pixels more are the words' own ink, not a column left out.
+            let height = heights[heights.count / 2]
+            let widened = widenedOverInk(x0: x0, x1: x1, y0: y0, y1: y1, image: page.image, gap: Self.inkGapHeights * height).0
+            if x0 - widened >= 3 * height { x0 = widened }
+        }
         let w = page.image.width, h = page.image.height
-        let area = Double((x1 - x0) * (y1 - y0)) / Double(w * h)
-        guard area < 0.45, x1 > x0, y1 > y0 else { return nil }
         // Margin: text rarely reaches a card's edge; keep the photo column and header.
-        let mx = (x1 - x0) / 8, my = (y1 - y0) / 6
-        let r = PixelRect(x: x0 - mx, y: y0 - my, w: x1 - x0 + 2 * mx, h: y1 - y0 + 2 * my)
-        return page.toOriginal(r)
+        func region(_ x0: Int, _ x1: Int) -> PixelRect? {
+            let area = Double((x1 - x0) * (y1 - y0)) / Double(w * h)
+            guard area < 0.45, x1 > x0, y1 > y0 else { return nil }
+            let mx = (x1 - x0) / 8, my = (y1 - y0) / 6
+            return page.toOriginal(PixelRect(x: x0 - mx, y: y0 - my, w: x1 - x0 + 2 * mx, h: y1 - y0 + 2 * my))
+        }
+        trace("text extent \(wordsX0)..<\(wordsX1), over print \(x0)..<\(x1)")
+        guard let plain = region(wordsX0, wordsX1) else { return nil }
+        guard x0 != wordsX0, let widened = region(x0, x1) else { return plain }
+        guard let within else { return widened }
+        let bound = within.union(plain)
+        let left = max(widened.x, bound.x), right = min(widened.maxX, bound.maxX)
+        return PixelRect(x: left, y: widened.y, w: max(1, right - left), h: widened.h)
     }
+
+    /// The text extent `x0..<x1` widened over dark print that continues it sideways within the
+    /// rows `y0..<y1`, up to the first run of `gap` columns without any: a label
+    /// column the reading skipped (heavy print on a busy background) stands left of the words
+    /// found, and a crop around those words alone would cut it off.
+    static func widenedOverInk(x0: Int, x1: Int, y0: Int, y1: Int, image: Pix, gap: Int) -> (Int, Int) {
+        guard image.depth == 8, gap > 0 else { return (x0, x1) }
+        let w = image.width, h = image.height
+        let top = max(0, y0), bottom = min(h, y1)
+        guard bottom > top, x0 >= 0, x1 <= w, x1 > x0 else { return (x0, x1) }
+        let bytes = image.greyBytes()
+        // A column holds print when two of its pixels are dark; the background evened out to
+        // white, light patterns and shadows stay above the level.
+        var inked = [Bool](repeating: false, count: w)
+        for x in 0..<w {
+            var dark = 0
+            for y in top..<bottom where bytes[y * w + x] < Self.printLevel {
+                dark += 1
+                if dark >= 2 { inked[x] = true; break }
+            }
+        }
+        func reach(from start: Int, step: Int) -> Int {
+            var edge = start, empty = 0, x = start + step
+            while x >= 0, x < w, empty <= gap {
+                if inked[x] { edge = x; empty = 0 } else { empty += 1 }
+                x += step
+            }
+            return edge
+        }
+        return (reach(from: x0, step: -1), reach(from: x1 - 1, step: 1) + 1)
+    }
+
+    /// The widest run without print, in word heights, that a text extent is widened across:
+    /// a KTP's labels can end five word heights short of its values when the colons are lost.
+    static let inkGapHeights = 6
+
+    /// The grey level under which a prepared page's pixel is print.
+    static let printLevel: UInt8 = 96
 
     /// A KK's number read as a valid-looking 16 digits with confidence, and more than half of
     /// its other header fields read with confidence: legible enough for an officer to judge.

@@ -52,9 +52,10 @@ struct KTPExtractor: FieldExtractor {
         guard !rows.isEmpty else { return reading }
         Layout.debugDump(rows)
         var assigned = assignLabels(rows, imageWidth: ctx.page.image.width)
-        if Self.labelColumnLost(rows, assigned: assigned) {
+        if Self.labelColumnLost(rows, assigned: assigned) || Self.rowsCutShort(assigned) {
             // Tesseract's page layout analysis can drop the whole label column (heavy print,
-            // a busy background) and keep only the `: value` column; one uniform block reads both.
+            // a busy background) and keep only the `: value` column, or drop every row below
+            // some label (a hatched background); one uniform block reads them all.
             let again = Layout.rows(ctx.recognize(segmentation: .singleBlock).words)
             let relabelled = assignLabels(again, imageWidth: ctx.page.image.width)
             if relabelled.count > assigned.count {
@@ -280,9 +281,28 @@ struct KTPExtractor: FieldExtractor {
             // No name holds a digit: a letter was misread, and which one is a guess.
             out.fields["nama"]!.confidence = min(out.fields["nama"]!.confidence, Self.nameWithDigitCap)
         }
+        // A label barely recognised may be another row's words (`KARYAWAN` taken for `ALAMAT`
+        // on a card whose label column was not read): its value is not trusted as that field.
+        // (A NIK is its own proof: its checks hold or not.)
+        for (field, a) in assigned where field != "nik" && a.score > 0 && a.score < Self.weakLabelScore {
+            for name in Self.fieldsOfLabel[field] ?? [field] where out.fields[name] != nil {
+                out.fields[name]!.confidence = min(out.fields[name]!.confidence, Self.weakLabelCap)
+            }
+        }
+        if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LABELS"] != nil {
+            let line = assigned.sorted { $0.value.row < $1.value.row }.map { "\($0.key)@\($0.value.row)=\(String(format: "%.2f", $0.value.score))" }
+            FileHandle.standardError.write(Data("labels \(line.joined(separator: " "))\n".utf8))
+        }
         reading.extraction = out
         return reading
     }
+
+    /// Under this label match score a row's value is not trusted as the label's field.
+    static let weakLabelScore = 0.6
+    /// The most a value beside a barely recognised label is trusted.
+    static let weakLabelCap = 0.75
+    /// The fields a label row's value gives, where they are not the label's own name.
+    static let fieldsOfLabel = ["tempat_tgl_lahir": ["tempat_lahir", "tanggal_lahir"]]
 
     /// The most a date of issue is trusted when reading it alone on its line gives another date.
     static let dateDisagreementCap = 0.6
@@ -490,6 +510,15 @@ struct KTPExtractor: FieldExtractor {
     static let lateStartCap = 0.6
 
     /// True when the rows read hold a value column (rows opening with a colon) but few labels.
+    /// Whether the label rows read stop well short of the card's last (`Berlaku Hingga`):
+    /// five or more of the labels after the last one read are missing, while five or more
+    /// read well (a card read poorly throughout is not helped by another reading of it).
+    static func rowsCutShort(_ assigned: [String: Assignment]) -> Bool {
+        guard assigned.values.filter({ $0.score >= 0.8 }).count >= 5,
+              let last = labels.lastIndex(where: { assigned[$0.field] != nil }) else { return false }
+        return labels.count - 1 - last >= 5
+    }
+
     static func labelColumnLost(_ rows: [TextRow], assigned: [String: Assignment]) -> Bool {
         guard assigned.count < 8 else { return false }
         let colonLed = rows.filter { r in r.tokens.first.map { $0.isColon || ($0.text.count <= 2 && colonLike($0)) } ?? false }

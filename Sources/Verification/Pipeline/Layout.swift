@@ -153,6 +153,12 @@ enum Layout {
         }
         return words.indices.map { i -> String in
             let word = words[i]
+            // `JL KARTINI`, `NO 19`, `GG 4`: the stop after a street, house or alley
+            // abbreviation was lost (a KTP prints it every time).
+            if i + 1 < words.count, let next = words[i + 1].first,
+               word == "JL" && next.isLetter || (word == "NO" || word == "GG") && next.isNumber {
+                return word + "."
+            }
             // `BLOK BINO. 25` is `BLOK B1 NO. 25`: a block's letter and digit glued to `NO.`,
             // the digit read as a letter.
             if i > 0, words[i - 1] == "BLOK", word.count >= 4, word.hasSuffix("NO."), let letter = word.first, letter.isLetter {
