@@ -120,3 +120,20 @@ struct VocabularyTests {
         #expect(KTPExtractor.lightPart(plain, minimumHeight: 20) == PixelRect(x: 0, y: 0, w: w, h: h))
     }
 }
+
+@Suite("KTP values paired a row off their labels")
+struct OffByARowTests {
+    @Test("Given values that each belong to the label above, then the card is read a row off; a card read right is not")
+    func offByARow() {
+        // A tilted photo: labels and values read as two columns and joined a row apart.
+        #expect(KTPExtractor.valuesOffByARow(["jenis_kelamin": "", "alamat": "LAKI-LAKI", "rt_rw": "PERUM BUMI BLOK E9 NO. 20",
+                                              "kel_desa": "002/012", "agama": "BEBANDEM", "status_perkawinan": "KAWIN",
+                                              "berlaku_hingga": "WNI"]))
+        // Every value of its own kind.
+        #expect(!KTPExtractor.valuesOffByARow(["jenis_kelamin": "LAKI-LAKI", "alamat": "JL. MERDEKA NO. 5", "rt_rw": "002/012",
+                                               "kel_desa": "BEJI", "agama": "ISLAM", "status_perkawinan": "KAWIN",
+                                               "kewarganegaraan": "WNI", "berlaku_hingga": "SEUMUR HIDUP"]))
+        // One stray value is no shift.
+        #expect(!KTPExtractor.valuesOffByARow(["jenis_kelamin": "LAKI-LAKI", "alamat": "LAKI-LAKI", "rt_rw": "002/012"]))
+    }
+}

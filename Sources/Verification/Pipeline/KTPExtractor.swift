@@ -289,6 +289,13 @@ struct KTPExtractor: FieldExtractor {
                 out.fields[name]!.confidence = min(out.fields[name]!.confidence, Self.weakLabelCap)
             }
         }
+        // Labels and values read as two columns and paired a row apart (a tilted photo): the
+        // values stand beside the wrong labels, and none of them is trusted.
+        if Self.valuesOffByARow(valueTokens.mapValues { Layout.normalize($0) }) {
+            for name in out.fields.keys where name != "nik" {
+                out.fields[name]!.confidence = min(out.fields[name]!.confidence, Self.offByARowCap)
+            }
+        }
         if ProcessInfo.processInfo.environment["BERKAS_DEBUG_LABELS"] != nil {
             let line = assigned.sorted { $0.value.row < $1.value.row }.map { "\($0.key)@\($0.value.row)=\(String(format: "%.2f", $0.value.score))" }
             FileHandle.standardError.write(Data("labels \(line.joined(separator: " "))\n".utf8))
@@ -296,6 +303,33 @@ struct KTPExtractor: FieldExtractor {
         reading.extraction = out
         return reading
     }
+
+    /// Whether the values (label field to its value's text) read as paired a row apart from
+    /// their labels: two or more values that are not of their own label's kind are of the kind
+    /// of the label above (`Alamat : LAKI-LAKI`, `Kel/Desa : 002/012`) or all of the label below.
+    static func valuesOffByARow(_ values: [String: String]) -> Bool {
+        func snaps(_ text: String, _ list: [String]) -> Bool { Vocabulary.snap(text, to: list, minimum: vocabularySnap) != nil }
+        func rtRwLike(_ text: String) -> Bool { text.range(of: #"^\d{1,3}\s*/\s*\d{1,3}$"#, options: .regularExpression) != nil }
+        let kinds: [String: (String) -> Bool] = [
+            "jenis_kelamin": { snaps($0, Vocabulary.sex) }, "rt_rw": rtRwLike,
+            "agama": { snaps($0, Vocabulary.religion) }, "status_perkawinan": { snaps($0, Vocabulary.marital) },
+            "kewarganegaraan": { snaps($0, Vocabulary.citizenship) },
+            "berlaku_hingga": { snaps($0, ["SEUMUR HIDUP"]) || IndonesianDate.firstDate(in: $0) != nil },
+        ]
+        let order = labels.map(\.field)
+        func count(shift: Int) -> Int {
+            order.indices.filter { i in
+                let j = i + shift
+                guard order.indices.contains(j), let text = values[order[i]], !text.isEmpty,
+                      let theirs = kinds[order[j]], theirs(text) else { return false }
+                return !(kinds[order[i]]?(text) ?? false)
+            }.count
+        }
+        return count(shift: -1) >= 2 || count(shift: 1) >= 2
+    }
+
+    /// The most a value of a card whose values are paired a row off their labels is trusted.
+    static let offByARowCap = 0.5
 
     /// Under this label match score a row's value is not trusted as the label's field.
     static let weakLabelScore = 0.6
