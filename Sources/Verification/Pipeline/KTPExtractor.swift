@@ -306,7 +306,7 @@ struct KTPExtractor: FieldExtractor {
 
     /// Whether the values (label field to its value's text) read as paired a row apart from
     /// their labels: two or more values that are not of their own label's kind are of the kind
-    /// of the label above (`Alamat : LAKI-LAKI`, `Kel/Desa : 002/012`) or all of the label below.
+    /// of the label above (`Alamat : LAKI-LAKI`, `Kel/Desa : 002/012`), or two or more of the label below.
     static func valuesOffByARow(_ values: [String: String]) -> Bool {
         func snaps(_ text: String, _ list: [String]) -> Bool { Vocabulary.snap(text, to: list, minimum: vocabularySnap) != nil }
         func rtRwLike(_ text: String) -> Bool { text.range(of: #"^\d{1,3}\s*/\s*\d{1,3}$"#, options: .regularExpression) != nil }
